@@ -1,0 +1,10 @@
+import type { Migration } from "kysely/migration";
+import * as initial from "./20261127T0500_initial.ts";
+
+/**
+ * Every migration, in order. Listed here rather than read from the folder so that a bundled
+ * deployment (Lambda) carries them too. Names are timestamps: never rename or reorder one that shipped.
+ */
+export const migrations: Record<string, Migration> = {
+  "20261127T0500_initial": initial,
+};

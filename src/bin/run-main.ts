@@ -1,0 +1,37 @@
+import { existsSync } from "node:fs";
+import { ConfigError } from "../config/read-config.ts";
+import { DatabaseUnavailableError } from "../db/open-database.ts";
+import { startRevue, type Role } from "../runtime/start-revue.ts";
+
+/**
+ * Entry point shared by `npm start` and `npm run worker`: loads `.env` (where the setup page writes
+ * the App's credentials), starts Revue, and drains on SIGTERM/SIGINT. A configuration or database
+ * problem exits with status 1 and a message saying what to do, never a stack trace.
+ */
+export async function runMain(role: Role): Promise<void> {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  try {
+    const revue = await startRevue({ role });
+    let signals = 0;
+    const shutdown = (signal: string) => {
+      signals += 1;
+      if (signals > 1) process.exit(1);
+      console.error(`received ${signal}: draining (send again to exit at once)`);
+      revue.stop().then(
+        () => process.exit(0),
+        (error) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
+    };
+    process.on("SIGTERM", () => shutdown("SIGTERM"));
+    process.on("SIGINT", () => shutdown("SIGINT"));
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof DatabaseUnavailableError) {
+      console.error(`revue: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,204 @@
+import path from "node:path";
+import { z } from "zod";
+
+/** The current Sonnet. Claude Sonnet 4.5 reaches end of life on 2026-11-30. */
+export const DEFAULT_MODEL = "claude-sonnet-5-5";
+
+const booleanString = z
+  .enum(["true", "false", "1", "0", "yes", "no"], {
+    error: "must be true or false",
+  })
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+const positiveInteger = z.coerce
+  .number({ error: "must be a whole number" })
+  .int("must be a whole number")
+  .positive("must be greater than zero");
+
+const nonNegativeNumber = z.coerce
+  .number({ error: "must be a number" })
+  .min(0, "must be zero or more");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  APP_ID: z
+    .string()
+    .regex(/^\d+$/, "must be the numeric App ID shown on the GitHub App's page")
+    .optional(),
+  PRIVATE_KEY: z.string().optional(),
+  PRIVATE_KEY_PATH: z.string().optional(),
+  WEBHOOK_SECRET: z.string().min(1).optional(),
+  GHE_HOST: z.string().optional(),
+  GHE_PROTOCOL: z.enum(["http", "https"]).default("https"),
+  HOST: z.string().default("0.0.0.0"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string")
+    .optional(),
+  DATABASE_POOL_MAX: positiveInteger.default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: positiveInteger.default(5000),
+  REVUE_DATA_DIR: z.string().default(".revue-data"),
+  REVUE_WORKERS: booleanString.default(true),
+  REVUE_WORKER_CONCURRENCY: positiveInteger.default(2),
+  REVUE_QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).default(2),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: z.url("must be a URL such as https://api.anthropic.com").optional(),
+  REVUE_MODEL: z.string().min(1).default(DEFAULT_MODEL),
+  REVUE_MODEL_TIMEOUT_MS: positiveInteger.default(120_000),
+  REVUE_MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
+  REVUE_MAX_PROMPT_TOKENS: positiveInteger.default(60_000),
+  REVUE_MAX_CALLS_PER_REVIEW: positiveInteger.default(6),
+  REVUE_PRICE_INPUT_PER_MTOK: nonNegativeNumber.default(3),
+  REVUE_PRICE_OUTPUT_PER_MTOK: nonNegativeNumber.default(15),
+  REVUE_MAX_FILE_BYTES: positiveInteger.default(200_000),
+  REVUE_EMBEDDINGS: z.enum(["local", "huggingface"]).default("local"),
+  HF_TOKEN: z.string().optional(),
+  HF_EMBEDDING_MODEL: z.string().default("sentence-transformers/all-MiniLM-L6-v2"),
+  HF_ENDPOINT_URL: z.url().optional(),
+});
+
+export type Config = Readonly<{
+  production: boolean;
+  github: Readonly<{
+    appId: string | undefined;
+    privateKey: string | undefined;
+    webhookSecret: string | undefined;
+    /** `https://api.github.com`, or the API of the GitHub Enterprise host in `GHE_HOST`. */
+    apiBaseUrl: string;
+  }>;
+  http: Readonly<{ host: string; port: number }>;
+  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  database: Readonly<
+    | { kind: "postgres"; url: string; poolMax: number; connectTimeoutMs: number }
+    | { kind: "pglite"; dataDir: string }
+  >;
+  workers: Readonly<{ inProcess: boolean; concurrency: number; pollSeconds: number }>;
+  model: Readonly<{
+    apiKey: string | undefined;
+    baseUrl: string | undefined;
+    id: string;
+    timeoutMs: number;
+    maxRetries: number;
+    maxPromptTokens: number;
+    maxCallsPerReview: number;
+    pricePerMillionInput: number;
+    pricePerMillionOutput: number;
+  }>;
+  review: Readonly<{ maxFileBytes: number }>;
+  embeddings: Readonly<
+    | { kind: "local" }
+    | {
+        kind: "huggingface";
+        token: string | undefined;
+        model: string;
+        endpointUrl: string | undefined;
+      }
+  >;
+}>;
+
+/** Raised for configuration a person must fix; its message names the variable and the fix. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * Reads and validates Revue's configuration from `env`, once, at start.
+ * Throws ConfigError naming every bad variable. Production requires the GitHub App credentials;
+ * development without them starts Probot's setup page instead.
+ */
+export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = envSchema.safeParse(dropEmpty(env));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (issue) =>
+        `  ${issue.path.join(".")}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`,
+    );
+    throw new ConfigError(
+      `Invalid configuration:\n${lines.join("\n")}\nSee "Configuration" in README.md.`,
+    );
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  const privateKey = e.PRIVATE_KEY ?? undefined;
+
+  if (production) {
+    const missing: string[] = [];
+    if (!e.APP_ID) missing.push("APP_ID: the numeric App ID from the GitHub App's settings page");
+    if (!privateKey && !e.PRIVATE_KEY_PATH)
+      missing.push("PRIVATE_KEY or PRIVATE_KEY_PATH: the App's private key (PEM)");
+    if (!e.WEBHOOK_SECRET) missing.push("WEBHOOK_SECRET: the secret set on the App's webhook");
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `Missing configuration required in production (NODE_ENV=production):\n  ${missing.join("\n  ")}\n` +
+          'Run once without NODE_ENV=production to create the App through the setup page, or see "Configuration" in README.md.',
+      );
+    }
+  }
+  if (e.REVUE_EMBEDDINGS === "huggingface" && !e.HF_TOKEN && !e.HF_ENDPOINT_URL) {
+    throw new ConfigError(
+      "REVUE_EMBEDDINGS=huggingface needs HF_TOKEN (a Hugging Face access token) or HF_ENDPOINT_URL (a self-hosted endpoint). Set one, or use REVUE_EMBEDDINGS=local.",
+    );
+  }
+
+  return Object.freeze({
+    production,
+    github: Object.freeze({
+      appId: e.APP_ID,
+      privateKey,
+      webhookSecret: e.WEBHOOK_SECRET,
+      apiBaseUrl: e.GHE_HOST
+        ? `${e.GHE_PROTOCOL}://${e.GHE_HOST}/api/v3`
+        : "https://api.github.com",
+    }),
+    http: Object.freeze({ host: e.HOST, port: e.PORT }),
+    logLevel: e.LOG_LEVEL,
+    database: Object.freeze(
+      e.DATABASE_URL
+        ? {
+            kind: "postgres" as const,
+            url: e.DATABASE_URL,
+            poolMax: e.DATABASE_POOL_MAX,
+            connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+          }
+        : { kind: "pglite" as const, dataDir: path.resolve(cwd, e.REVUE_DATA_DIR) },
+    ),
+    workers: Object.freeze({
+      inProcess: e.REVUE_WORKERS,
+      concurrency: e.REVUE_WORKER_CONCURRENCY,
+      pollSeconds: e.REVUE_QUEUE_POLL_SECONDS,
+    }),
+    model: Object.freeze({
+      apiKey: e.ANTHROPIC_API_KEY,
+      baseUrl: e.ANTHROPIC_BASE_URL,
+      id: e.REVUE_MODEL,
+      timeoutMs: e.REVUE_MODEL_TIMEOUT_MS,
+      maxRetries: e.REVUE_MODEL_MAX_RETRIES,
+      maxPromptTokens: e.REVUE_MAX_PROMPT_TOKENS,
+      maxCallsPerReview: e.REVUE_MAX_CALLS_PER_REVIEW,
+      pricePerMillionInput: e.REVUE_PRICE_INPUT_PER_MTOK,
+      pricePerMillionOutput: e.REVUE_PRICE_OUTPUT_PER_MTOK,
+    }),
+    review: Object.freeze({ maxFileBytes: e.REVUE_MAX_FILE_BYTES }),
+    embeddings: Object.freeze(
+      e.REVUE_EMBEDDINGS === "huggingface"
+        ? {
+            kind: "huggingface" as const,
+            token: e.HF_TOKEN,
+            model: e.HF_EMBEDDING_MODEL,
+            endpointUrl: e.HF_ENDPOINT_URL,
+          }
+        : { kind: "local" as const },
+    ),
+  });
+}
+
+/** An empty variable (`FOO=`) means "not set", as in most shells' intent. */
+function dropEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value !== "") out[key] = value;
+  }
+  return out;
+}

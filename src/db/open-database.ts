@@ -1,0 +1,158 @@
+import { mkdirSync } from "node:fs";
+import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
+import { vector } from "@electric-sql/pglite-pgvector";
+import { Kysely, PGliteDialect, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import type { Config } from "../config/read-config.ts";
+import type { DatabaseSchema } from "./schema.ts";
+
+export type Database = Kysely<DatabaseSchema>;
+
+/** An open database: kysely over it, plus what the queue needs to share the same database. */
+export type DatabaseHandle = {
+  db: Database;
+  kind: "postgres" | "pglite";
+  /** Set for the embedded backend: pg-boss runs on the same instance. */
+  pglite: PGlite | undefined;
+  /** Set for a server: pg-boss opens its own small pool to it. */
+  connectionString: string | undefined;
+  /** The schema Revue's tables live in (tests give each their own). */
+  schema: string;
+  close(): Promise<void>;
+};
+
+/** The database could not be opened; the message says what to do. Not worth retrying at once. */
+export class DatabaseUnavailableError extends Error {
+  override name = "DatabaseUnavailableError";
+}
+
+// GitHub ids and our counters fit in a double; the drivers' default for int8 is a string or BigInt.
+const INT8_OID = 20;
+const parseInt8 = (value: string) => Number(value);
+
+/**
+ * Opens the configured database and checks that pgvector is there.
+ * Throws DatabaseUnavailableError within `connectTimeoutMs` when a server cannot be reached, and
+ * when the server lacks the pgvector extension (with how to install it).
+ */
+export async function openDatabase(
+  database: Config["database"],
+  options: { schema?: string } = {},
+): Promise<DatabaseHandle> {
+  const schema = options.schema ?? "public";
+  if (database.kind === "pglite") {
+    mkdirSync(database.dataDir, { recursive: true });
+    return openPglite(await createPglite(database.dataDir), schema);
+  }
+  return openPostgres(database, schema);
+}
+
+/** A PGlite instance with pgvector, on disk at `dataDir`, or in memory when it is undefined. */
+export async function createPglite(dataDir: string | undefined): Promise<PGlite> {
+  // One options object: `new PGlite(undefined, options)` silently drops the extensions.
+  const pglite = new PGlite({
+    dataDir,
+    extensions: { vector },
+    parsers: { [pgliteTypes.INT8]: parseInt8 },
+  });
+  await pglite.waitReady;
+  return pglite;
+}
+
+/** Wraps an open PGlite instance (owned by the handle from now on). */
+export async function openPglite(pglite: PGlite, schema = "public"): Promise<DatabaseHandle> {
+  await pglite.exec("CREATE EXTENSION IF NOT EXISTS vector");
+  if (schema !== "public") {
+    await pglite.exec(
+      `CREATE SCHEMA IF NOT EXISTS "${schema}"; SET search_path TO "${schema}", public`,
+    );
+  }
+  const db = new Kysely<DatabaseSchema>({ dialect: new PGliteDialect({ pglite }) });
+  return {
+    db,
+    kind: "pglite",
+    pglite,
+    connectionString: undefined,
+    schema,
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}
+
+async function openPostgres(
+  database: Extract<Config["database"], { kind: "postgres" }>,
+  schema: string,
+): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({
+    connectionString: database.url,
+    max: database.poolMax,
+    connectionTimeoutMillis: database.connectTimeoutMs,
+    options: schema === "public" ? undefined : `-c search_path="${schema}",public`,
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        oid === INT8_OID
+          ? parseInt8
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client that loses its server must not crash the process; the next query reconnects.
+  pool.on("error", () => {});
+  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    await db.destroy().catch(() => {});
+    throw new DatabaseUnavailableError(
+      `Cannot connect to DATABASE_URL (${redactUrl(database.url)}): ${(error as Error).message}. ` +
+        "Check that PostgreSQL is running and the URL is right, or unset DATABASE_URL to use the embedded database.",
+      { cause: error },
+    );
+  }
+  await ensurePgvector(db, database.url);
+  if (schema !== "public") await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(db);
+  return {
+    db,
+    kind: "postgres",
+    pglite: undefined,
+    connectionString: database.url,
+    schema,
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}
+
+async function ensurePgvector(db: Database, url: string): Promise<void> {
+  const available = await sql<{ name: string }>`
+    select name from pg_available_extensions where name = 'vector'`.execute(db);
+  if (available.rows.length === 0) {
+    await db.destroy().catch(() => {});
+    throw new DatabaseUnavailableError(
+      `The PostgreSQL server at ${redactUrl(url)} does not have the pgvector extension, which Revue needs. ` +
+        "Install it (Debian/Ubuntu: apt-get install postgresql-<major>-pgvector; Docker: the pgvector/pgvector image; " +
+        "from source: https://github.com/pgvector/pgvector#installation), then restart Revue.",
+    );
+  }
+  try {
+    await sql`CREATE EXTENSION IF NOT EXISTS vector`.execute(db);
+  } catch (error) {
+    await db.destroy().catch(() => {});
+    throw new DatabaseUnavailableError(
+      "pgvector is installed on the server but `CREATE EXTENSION vector` failed (it needs a superuser once): " +
+        `${(error as Error).message}. Run it as a superuser in Revue's database, then restart Revue.`,
+      { cause: error },
+    );
+  }
+}
+
+/** A connection string with its password replaced, safe for logs and errors. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparseable URL)";
+  }
+}

@@ -1,0 +1,129 @@
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+
+/** A timestamp the database fills in; readable as a Date, writable as Date or ISO string. */
+type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface InstallationTable {
+  /** GitHub's installation id. */
+  id: number;
+  account_login: string;
+  account_type: string;
+  suspended_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface RepositoryTable {
+  /** GitHub's repository id. */
+  id: number;
+  installation_id: number;
+  full_name: string;
+  default_branch: string | null;
+  private: boolean;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+/** One row per webhook delivery that caused work: a redelivery of the same id is ignored. */
+export interface WebhookDeliveryTable {
+  delivery_id: string;
+  event: string;
+  received_at: CreatedAt;
+}
+
+export type ReviewTrigger =
+  | "opened"
+  | "reopened"
+  | "synchronize"
+  | "ready_for_review"
+  | "command-full"
+  | "command-incremental";
+export type ReviewMode = "full" | "incremental";
+export type ReviewStatus = "running" | "posted" | "skipped" | "failed" | "superseded";
+
+export interface ReviewTable {
+  id: Generated<number>;
+  installation_id: number;
+  repository_id: number;
+  pull_number: number;
+  base_sha: string;
+  head_sha: string;
+  /** The commit the diff starts from: the base for a full review, the last reviewed head for an incremental one. */
+  from_sha: string;
+  trigger: ReviewTrigger;
+  mode: ReviewMode;
+  status: ReviewStatus;
+  status_reason: string | null;
+  delivery_id: string | null;
+  job_id: string | null;
+  check_run_id: number | null;
+  github_review_id: number | null;
+  files_total: Generated<number>;
+  files_reviewed: Generated<number>;
+  findings_posted: Generated<number>;
+  model: string | null;
+  model_calls: Generated<number>;
+  input_tokens: Generated<number>;
+  output_tokens: Generated<number>;
+  cache_read_tokens: Generated<number>;
+  cache_write_tokens: Generated<number>;
+  cost_usd: Generated<number>;
+  created_at: CreatedAt;
+  started_at: CreatedAt;
+  finished_at: Timestamp | null;
+  duration_ms: number | null;
+}
+
+export type FindingSeverity = "critical" | "major" | "minor" | "nit";
+export type FindingStatus = "open" | "addressed" | "dismissed" | "summary";
+export type DiffSide = "LEFT" | "RIGHT";
+
+export interface FindingTable {
+  id: Generated<number>;
+  review_id: number;
+  installation_id: number;
+  repository_id: number;
+  pull_number: number;
+  /** sha256 of path, normalised quoted code and title: the same finding on a later push has the same one. */
+  fingerprint: string;
+  path: string;
+  side: DiffSide;
+  start_line: number | null;
+  line: number | null;
+  severity: FindingSeverity;
+  category: string;
+  title: string;
+  body: string;
+  quoted_code: string;
+  suggestion: string | null;
+  status: FindingStatus;
+  github_comment_id: number | null;
+  head_sha: string;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+/** Per pull request state that outlives one review: the summary comment edited in place. */
+export interface PullRequestTable {
+  repository_id: number;
+  number: number;
+  installation_id: number;
+  summary_comment_id: number | null;
+  last_reviewed_head_sha: string | null;
+  updated_at: CreatedAt;
+}
+
+export interface DatabaseSchema {
+  installations: InstallationTable;
+  repositories: RepositoryTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  reviews: ReviewTable;
+  findings: FindingTable;
+  pull_requests: PullRequestTable;
+}
+
+export type Review = Selectable<ReviewTable>;
+export type NewReview = Insertable<ReviewTable>;
+export type Finding = Selectable<FindingTable>;
+export type NewFinding = Insertable<FindingTable>;

@@ -1,0 +1,67 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { sql } from "kysely";
+import type { PgBoss } from "pg-boss";
+import type { Database } from "../db/open-database.ts";
+import { deadLetterQueueOf, QUEUES, type JobName } from "../queue/jobs.ts";
+
+export type HealthDependencies = { db: Database; boss: PgBoss; timeoutMs?: number };
+
+/**
+ * `GET /health`: the process is alive (no I/O).
+ * `GET /ready`: the database answers and the queue is reachable; 503 with the reason otherwise.
+ * Both answer JSON. Returns false for any other request so the next handler runs.
+ */
+export function healthRoutes(deps: HealthDependencies) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    const path = req.url?.split("?")[0];
+    if (req.method !== "GET") return false;
+    if (path === "/health") {
+      sendJson(res, 200, { status: "ok", uptimeSeconds: Math.round(process.uptime()) });
+      return true;
+    }
+    if (path === "/ready") {
+      try {
+        const queues = await withTimeout(checkReady(deps), deps.timeoutMs ?? 3000);
+        sendJson(res, 200, { status: "ready", database: "ok", queues });
+      } catch (error) {
+        sendJson(res, 503, { status: "unavailable", reason: (error as Error).message });
+      }
+      return true;
+    }
+    return false;
+  };
+}
+
+async function checkReady(deps: HealthDependencies) {
+  await sql`select 1`.execute(deps.db);
+  const queues: Record<string, { queued: number; active: number; deadLettered: number }> = {};
+  for (const name of Object.keys(QUEUES) as JobName[]) {
+    const [queue, dead] = await Promise.all([
+      deps.boss.getQueue(name),
+      deps.boss.getQueue(deadLetterQueueOf(name)),
+    ]);
+    if (!queue) throw new Error(`queue ${name} does not exist`);
+    queues[name] = {
+      queued: queue.queuedCount,
+      active: queue.activeCount,
+      deadLettered: dead?.totalCount ?? 0,
+    };
+  }
+  return queues;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,113 @@
+import type { ModelReview } from "./review-output.ts";
+import { renderFindingLine, type ModelFinding } from "./render-comment.ts";
+
+export const SUMMARY_MARKER = "<!-- revue:summary -->";
+
+export type SummaryInput = {
+  review: Pick<ModelReview["summary"], "walkthrough" | "files" | "risk" | "riskReason"> | null;
+  mode: "full" | "incremental";
+  fromSha: string;
+  headSha: string;
+  filesTotal: number;
+  filesReviewed: number;
+  skipped: { path: string; reason: string }[];
+  inlineCount: number;
+  carriedForward: number;
+  /** Findings kept but not inline: over the budget, or no line GitHub accepts. */
+  notInline: { finding: ModelFinding; note: string }[];
+  /** Below the severity threshold: folded away. */
+  folded: ModelFinding[];
+  contextFiles: string[];
+  suppressedByMemory: number;
+  usage: {
+    model: string;
+    inputTokens: number;
+    outputTokens: number;
+    costUsd: number;
+    calls: number;
+  };
+  /** The App's slug, for the commands hint. */
+  slug: string;
+};
+
+/**
+ * The summary comment, edited in place on each review: what was reviewed (which commits, how many
+ * files, what was skipped and why), the walkthrough, findings that are not inline, and nits folded
+ * into one collapsed section. A clean PR gets a short summary.
+ */
+export function renderSummary(input: SummaryInput): string {
+  const range = `\`${input.fromSha.slice(0, 7)}..${input.headSha.slice(0, 7)}\``;
+  const lines: string[] = [SUMMARY_MARKER, "## Revue review", ""];
+  const scope =
+    input.mode === "incremental"
+      ? `Reviewed the commits pushed since the last review (${range}).`
+      : `Reviewed the whole pull request (${range}).`;
+  lines.push(`${scope} Reviewed ${input.filesReviewed} of ${input.filesTotal} changed files.`);
+  if (input.review) {
+    lines.push("", `**Risk: ${input.review.risk}**: ${input.review.riskReason.trim()}`);
+    if (input.review.walkthrough.trim()) lines.push("", input.review.walkthrough.trim());
+  }
+
+  const findingsTotal = input.inlineCount + input.notInline.length;
+  lines.push("");
+  if (findingsTotal === 0 && input.carriedForward === 0) {
+    lines.push("No problems found in this change.");
+  } else {
+    const parts = [`${input.inlineCount} new inline comment${input.inlineCount === 1 ? "" : "s"}`];
+    if (input.carriedForward > 0)
+      parts.push(`${input.carriedForward} still open from earlier reviews (not repeated)`);
+    lines.push(`${parts.join(", ")}.`);
+  }
+  if (input.notInline.length > 0) {
+    lines.push("", "### Findings not placed inline", "");
+    for (const { finding, note } of input.notInline) lines.push(renderFindingLine(finding, note));
+  }
+  if (input.review && input.review.files.length > 0) {
+    lines.push(
+      "",
+      "<details><summary>Changes by file</summary>",
+      "",
+      "| File | Change |",
+      "| --- | --- |",
+    );
+    for (const file of input.review.files) {
+      lines.push(
+        `| \`${file.path}\` | ${file.summary.replace(/\|/g, "\\|").replace(/\n/g, " ")} |`,
+      );
+    }
+    lines.push("", "</details>");
+  }
+  if (input.folded.length > 0) {
+    lines.push("", `<details><summary>Nits and minor notes (${input.folded.length})</summary>`, "");
+    for (const finding of input.folded) lines.push(renderFindingLine(finding));
+    lines.push("", "</details>");
+  }
+  if (input.skipped.length > 0) {
+    lines.push("", `<details><summary>Skipped files (${input.skipped.length})</summary>`, "");
+    for (const skip of input.skipped.slice(0, 200))
+      lines.push(`- \`${skip.path}\`: ${skip.reason}`);
+    if (input.skipped.length > 200) lines.push(`- ... and ${input.skipped.length - 200} more`);
+    lines.push("", "</details>");
+  }
+  if (input.contextFiles.length > 0) {
+    lines.push(
+      "",
+      `<details><summary>Repository context used (${input.contextFiles.length} files)</summary>`,
+      "",
+    );
+    for (const path of input.contextFiles) lines.push(`- \`${path}\``);
+    lines.push("", "</details>");
+  }
+  const footer = [
+    input.usage.model,
+    `${input.usage.inputTokens.toLocaleString("en-US")} input / ${input.usage.outputTokens.toLocaleString("en-US")} output tokens`,
+    `$${input.usage.costUsd.toFixed(4)}`,
+  ];
+  if (input.suppressedByMemory > 0)
+    footer.push(`${input.suppressedByMemory} finding(s) suppressed by team memory`);
+  lines.push(
+    "",
+    `<sub>${footer.join(" · ")} · Reply to a comment to teach me; \`@${input.slug} help\` for commands.</sub>`,
+  );
+  return lines.join("\n");
+}

@@ -1,0 +1,57 @@
+import type { Queue } from "pg-boss";
+import type { ReviewMode, ReviewTrigger } from "../db/schema.ts";
+
+/** A pull request review: the worker reads the PR's current head, so a queued job reviews the newest push. */
+export type ReviewJob = {
+  installationId: number;
+  repositoryId: number;
+  owner: string;
+  repo: string;
+  pullNumber: number;
+  trigger: ReviewTrigger;
+  mode: ReviewMode;
+  /** The webhook delivery that asked for it, for logs. */
+  deliveryId: string;
+  /** The head the webhook saw; the worker still reads the current head from GitHub. */
+  headSha: string;
+  /** Who asked, for a command. */
+  requestedBy?: string;
+};
+
+/** Every job, by name, with its payload. Senders and workers both use this map, so they cannot drift. */
+export type JobPayloads = {
+  "review-pull-request": ReviewJob;
+};
+
+export type JobName = keyof JobPayloads;
+
+export type { JobHandler } from "./work-jobs.ts";
+
+/** The name of the queue a job lands in when it has used up its retries. */
+export function deadLetterQueueOf(name: JobName): string {
+  return `${name}-dead`;
+}
+
+type QueueDefinition = Omit<Queue, "name" | "deadLetter">;
+
+/**
+ * Queue settings per job.
+ * Reviews use the `stately` policy keyed per pull request: at most one queued and one active job
+ * per PR, so a burst of pushes collapses into one queued review that reads the newest head.
+ */
+export const QUEUES: Record<JobName, QueueDefinition> = {
+  "review-pull-request": {
+    policy: "stately",
+    retryLimit: 3,
+    retryDelay: 20,
+    retryBackoff: true,
+    retryDelayMax: 600,
+    expireInSeconds: 15 * 60,
+    notify: true,
+  },
+};
+
+/** The singleton key that makes review jobs per pull request. */
+export function reviewKey(job: Pick<ReviewJob, "repositoryId" | "pullNumber">): string {
+  return `${job.repositoryId}#${job.pullNumber}`;
+}

@@ -1,0 +1,74 @@
+import { sql } from "kysely";
+import { afterEach, describe, expect, it } from "vitest";
+import { migrateDown, migrateToLatest } from "../../src/db/migrate.ts";
+import { backends, createTestDatabase } from "../helpers/test-database.ts";
+
+type Handle = Awaited<ReturnType<typeof createTestDatabase>>;
+
+async function tableNames(handle: Handle): Promise<string[]> {
+  const result = await sql<{ table_name: string }>`
+    select table_name from information_schema.tables
+    where table_schema = ${handle.schema} and table_name not like 'kysely_%'
+    order by table_name`.execute(handle.db);
+  return result.rows.map((row) => row.table_name);
+}
+
+describe.each(backends)("migrations on %s", (backend) => {
+  let handle: Handle | undefined;
+  afterEach(async () => {
+    await handle?.close();
+    handle = undefined;
+  });
+
+  it("go up, down and up again", async () => {
+    handle = await createTestDatabase(backend, { migrate: false });
+    const first = await migrateToLatest(handle.db, handle.schema);
+    expect(first.error).toBeUndefined();
+    expect(first.results?.map((r) => r.status)).toEqual(["Success"]);
+    expect(await tableNames(handle)).toEqual([
+      "findings",
+      "installations",
+      "pull_requests",
+      "repositories",
+      "reviews",
+      "webhook_deliveries",
+    ]);
+
+    const down = await migrateDown(handle.db, handle.schema, true);
+    expect(down.error).toBeUndefined();
+    expect(await tableNames(handle)).toEqual([]);
+
+    const again = await migrateToLatest(handle.db, handle.schema);
+    expect(again.error).toBeUndefined();
+    expect(await tableNames(handle)).toHaveLength(6);
+  });
+
+  it("are a no-op the second time", async () => {
+    handle = await createTestDatabase(backend);
+    const second = await migrateToLatest(handle.db, handle.schema);
+    expect(second.error).toBeUndefined();
+    expect(second.results).toEqual([]);
+  });
+
+  it("can run from two connections at once", async () => {
+    handle = await createTestDatabase(backend, { migrate: false });
+    const [a, b] = await Promise.all([
+      migrateToLatest(handle.db, handle.schema),
+      migrateToLatest(handle.db, handle.schema),
+    ]);
+    expect(a.error).toBeUndefined();
+    expect(b.error).toBeUndefined();
+    const applied = [...(a.results ?? []), ...(b.results ?? [])].filter(
+      (r) => r.status === "Success",
+    );
+    expect(applied).toHaveLength(1);
+    expect(await tableNames(handle)).toHaveLength(6);
+  });
+
+  it("store vectors with pgvector", async () => {
+    handle = await createTestDatabase(backend);
+    const result = await sql<{ distance: number }>`
+      select '[1,0,0]'::vector <=> '[0,1,0]'::vector as distance`.execute(handle.db);
+    expect(Number(result.rows[0]?.distance)).toBeCloseTo(1);
+  });
+});

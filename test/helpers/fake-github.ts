@@ -1,0 +1,258 @@
+import nock from "nock";
+
+export const GITHUB_API = "https://api.github.com";
+
+export type RecordedRequest = { method: string; path: string; body: unknown };
+
+type PullData = Record<string, unknown> & {
+  number: number;
+  head: { sha: string; ref: string };
+  base: { sha: string; ref: string };
+};
+type FileData = {
+  filename: string;
+  status: string;
+  additions: number;
+  deletions: number;
+  changes: number;
+  patch?: string;
+  previous_filename?: string;
+  sha?: string;
+};
+
+/**
+ * A stand-in for GitHub's REST API over nock, for one repository. It keeps just enough state
+ * (pull requests, files, check runs, reviews, comments) to answer the calls Revue makes with
+ * GitHub's response shapes, and records every request so tests assert what was sent.
+ * Unknown routes fail loudly (nock answers no match), so an unexpected call fails the test.
+ */
+export class FakeGitHub {
+  readonly owner: string;
+  readonly repo: string;
+  readonly requests: RecordedRequest[] = [];
+  slug = "revue";
+  pulls = new Map<number, PullData>();
+  files = new Map<number, FileData[]>();
+  /** `from...to` -> compare answer. */
+  compares = new Map<string, { status: string; files: FileData[] } | "missing">();
+  configYaml: string | null = null;
+  /** login -> role_name for the permission endpoint. */
+  permissions = new Map<string, string>();
+  /** Decides whether a review with these comments is refused with 422 (message) or accepted (null). */
+  refuseReview: (comments: { path: string; line: number; body: string }[]) => string | null = () =>
+    null;
+  checkRuns = new Map<number, Record<string, unknown>>();
+  reviews: {
+    id: number;
+    body: string;
+    event?: string;
+    commit_id: string;
+    comments: Record<string, unknown>[];
+    state: string;
+  }[] = [];
+  issueComments: { id: number; body: string; user: { login: string; type: string } }[] = [];
+  reactions: { commentId: number; content: string }[] = [];
+  private nextId = 1000;
+
+  constructor(owner = "Codertocat", repo = "Hello-World") {
+    this.owner = owner;
+    this.repo = repo;
+  }
+
+  /** Requests whose method and path match, in order. */
+  calls(method: string, pathPattern: RegExp): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === method && pathPattern.test(r.path));
+  }
+
+  /** Registers the interceptors. Call `nock.cleanAll()` after the test. */
+  install(): void {
+    const repoPath = `/repos/${this.owner}/${this.repo}`;
+    const scope = nock(GITHUB_API).persist();
+    const record = (method: string, path: string, body: unknown) => {
+      this.requests.push({ method, path, body });
+    };
+    // nock 15 hands a reply function one fetch Request; the body is read from it.
+    type Handler = (path: string, body: unknown) => [number, unknown, Record<string, string>?];
+    const route = (interceptor: nock.Interceptor, handler: Handler) =>
+      interceptor.reply(async (request: unknown) => {
+        const req = request as Request;
+        const url = new URL(req.url);
+        const text = req.method === "GET" || req.method === "DELETE" ? "" : await req.text();
+        return handler(`${url.pathname}${url.search}`, text ? parseBody(text) : null) as [
+          number,
+          string,
+        ];
+      });
+    const id = () => (this.nextId += 1);
+
+    route(scope.post(/\/app\/installations\/\d+\/access_tokens/), (path, body) => {
+      const status = 201;
+      record("POST", path, body);
+      return [
+        status,
+        {
+          token: "ghs_installationtoken",
+          expires_at: new Date(Date.now() + 3600_000).toISOString(),
+          permissions: {},
+        },
+      ];
+    });
+    route(scope.get("/app"), (path) => {
+      const status = 200;
+      record("GET", path, null);
+      return [status, { id: 1, slug: this.slug, name: "Revue", owner: { login: "octo" } }];
+    });
+    route(scope.get(new RegExp(`^${repoPath}/pulls/\\d+$`)), (path) => {
+      record("GET", path, null);
+      const pull = this.pulls.get(Number(path.split("/").pop()));
+      return pull ? [200, pull] : [404, { message: "Not Found" }];
+    });
+    route(scope.get(new RegExp(`^${repoPath}/pulls/\\d+/files`)), (path) => {
+      record("GET", path, null);
+      const number = Number(/pulls\/(\d+)\/files/.exec(path)![1]);
+      const url = new URL(path, GITHUB_API);
+      const page = Number(url.searchParams.get("page") ?? "1");
+      const perPage = Number(url.searchParams.get("per_page") ?? "30");
+      const all = this.files.get(number) ?? [];
+      const slice = all.slice((page - 1) * perPage, page * perPage);
+      const headers: Record<string, string> = {};
+      if (page * perPage < all.length) {
+        const next = new URL(url);
+        next.searchParams.set("page", String(page + 1));
+        headers.link = `<${next.toString()}>; rel="next"`;
+      }
+      return [200, slice, headers];
+    });
+    route(scope.get(new RegExp(`^${repoPath}/contents/\\.github(%2F|/)revue\\.yml`)), (path) => {
+      record("GET", path, null);
+      if (this.configYaml === null) return [404, { message: "Not Found" }];
+      return [
+        200,
+        {
+          type: "file",
+          encoding: "base64",
+          content: Buffer.from(this.configYaml).toString("base64"),
+        },
+      ];
+    });
+    route(scope.get(new RegExp(`^${repoPath}/compare/`)), (path) => {
+      record("GET", path, null);
+      const basehead = decodeURIComponent(/compare\/([^?]+)/.exec(path)![1]!);
+      const answer = this.compares.get(basehead);
+      if (!answer || answer === "missing") return [404, { message: "Not Found" }];
+      return [200, { status: answer.status, files: answer.files, commits: [] }];
+    });
+    route(scope.post(`${repoPath}/check-runs`), (path, body) => {
+      const status = 201;
+      record("POST", path, body);
+      const checkId = id();
+      this.checkRuns.set(checkId, { id: checkId, ...(body as object) });
+      return [status, { id: checkId, ...(body as object) }];
+    });
+    route(scope.patch(new RegExp(`^${repoPath}/check-runs/\\d+$`)), (path, body) => {
+      record("PATCH", path, body);
+      const checkId = Number(path.split("/").pop());
+      const run = this.checkRuns.get(checkId);
+      if (!run) return [404, { message: "Not Found" }];
+      Object.assign(run, body as object);
+      return [200, run];
+    });
+    route(scope.post(new RegExp(`^${repoPath}/pulls/\\d+/reviews$`)), (path, body) => {
+      record("POST", path, body);
+      const review = body as {
+        body?: string;
+        event?: string;
+        commit_id: string;
+        comments?: { path: string; line: number; body: string }[];
+      };
+      const refusal = this.refuseReview(review.comments ?? []);
+      if (refusal)
+        return [422, { message: "Unprocessable Entity", errors: [refusal], status: "422" }];
+      const reviewId = id();
+      const comments = (review.comments ?? []).map((c) => ({
+        ...c,
+        id: id(),
+        pull_request_review_id: reviewId,
+      }));
+      this.reviews.push({
+        id: reviewId,
+        body: review.body ?? "",
+        event: review.event,
+        commit_id: review.commit_id,
+        comments,
+        state: review.event ? "COMMENTED" : "PENDING",
+      });
+      return [
+        200,
+        { id: reviewId, body: review.body ?? "", state: review.event ? "COMMENTED" : "PENDING" },
+      ];
+    });
+    route(scope.delete(new RegExp(`^${repoPath}/pulls/\\d+/reviews/\\d+$`)), (path) => {
+      record("DELETE", path, null);
+      const reviewId = Number(path.split("/").pop());
+      const index = this.reviews.findIndex((r) => r.id === reviewId && r.state === "PENDING");
+      if (index < 0) return [422, { message: "Can not delete a non-pending pull request review" }];
+      const [removed] = this.reviews.splice(index, 1);
+      return [200, { id: removed!.id }];
+    });
+    route(scope.get(new RegExp(`^${repoPath}/pulls/\\d+/reviews(\\?|$)`)), (path) => {
+      record("GET", path, null);
+      return [
+        200,
+        this.reviews
+          .filter((r) => r.state !== "PENDING")
+          .map((r) => ({ id: r.id, body: r.body, state: r.state })),
+      ];
+    });
+    route(scope.get(new RegExp(`^${repoPath}/pulls/\\d+/reviews/\\d+/comments`)), (path) => {
+      record("GET", path, null);
+      const reviewId = Number(/reviews\/(\d+)\/comments/.exec(path)![1]);
+      return [200, this.reviews.find((r) => r.id === reviewId)?.comments ?? []];
+    });
+    route(scope.get(new RegExp(`^${repoPath}/issues/\\d+/comments`)), (path) => {
+      record("GET", path, null);
+      return [200, this.issueComments];
+    });
+    route(scope.post(new RegExp(`^${repoPath}/issues/\\d+/comments$`)), (path, body) => {
+      const status = 201;
+      record("POST", path, body);
+      const comment = {
+        id: id(),
+        body: (body as { body: string }).body,
+        user: { login: `${this.slug}[bot]`, type: "Bot" },
+      };
+      this.issueComments.push(comment);
+      return [status, comment];
+    });
+    route(scope.patch(new RegExp(`^${repoPath}/issues/comments/\\d+$`)), (path, body) => {
+      record("PATCH", path, body);
+      const comment = this.issueComments.find((c) => c.id === Number(path.split("/").pop()));
+      if (!comment) return [404, { message: "Not Found" }];
+      comment.body = (body as { body: string }).body;
+      return [200, comment];
+    });
+    route(scope.post(new RegExp(`^${repoPath}/issues/comments/\\d+/reactions$`)), (path, body) => {
+      const status = 201;
+      record("POST", path, body);
+      const commentId = Number(/comments\/(\d+)\/reactions/.exec(path)![1]);
+      this.reactions.push({ commentId, content: (body as { content: string }).content });
+      return [status, { id: id(), content: (body as { content: string }).content }];
+    });
+    route(scope.get(new RegExp(`^${repoPath}/collaborators/[^/]+/permission$`)), (path) => {
+      record("GET", path, null);
+      const login = decodeURIComponent(path.split("/").slice(-2)[0]!);
+      const role = this.permissions.get(login) ?? "read";
+      const permission = role === "maintain" ? "write" : role === "triage" ? "read" : role;
+      return [200, { permission, role_name: role, user: { login } }];
+    });
+  }
+}
+
+function parseBody(body: unknown): unknown {
+  if (typeof body !== "string") return body ?? null;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
+}
