@@ -1,6 +1,10 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import nock from "nock";
 
 export const GITHUB_API = "https://api.github.com";
+
+type Handler = (path: string, body: unknown) => [number, unknown, Record<string, string>?];
 
 export type RecordedRequest = { method: string; path: string; body: unknown };
 
@@ -53,6 +57,8 @@ export class FakeGitHub {
   issueComments: { id: number; body: string; user: { login: string; type: string } }[] = [];
   reactions: { commentId: number; content: string }[] = [];
   private nextId = 1000;
+  /** Where clients reach this fake; pagination links point here. */
+  private baseUrl = GITHUB_API;
 
   constructor(owner = "Codertocat", repo = "Hello-World") {
     this.owner = owner;
@@ -64,28 +70,95 @@ export class FakeGitHub {
     return this.requests.filter((r) => r.method === method && pathPattern.test(r.path));
   }
 
-  /** Registers the interceptors. Call `nock.cleanAll()` after the test. */
+  private routes: { method: string; pattern: RegExp; handler: Handler }[] = [];
+
+  /**
+   * Answers one request as GitHub would: `[status, body, headers]`. The path is the API path
+   * (`/repos/...`); a GitHub Enterprise prefix `/api/v3` is accepted and removed. A request no route
+   * knows answers 404 and is recorded, so the test sees it.
+   */
+  handle(
+    method: string,
+    rawPath: string,
+    body: unknown,
+  ): [number, unknown, Record<string, string>?] {
+    const path = rawPath.replace(/^\/api\/v3/, "");
+    if (this.routes.length === 0) this.defineRoutes();
+    const route = this.routes.find(
+      (r) => r.method === method && r.pattern.test(path.split("?")[0]!),
+    );
+    if (!route) {
+      this.requests.push({ method, path, body });
+      return [404, { message: `FakeGitHub has no route for ${method} ${path}` }];
+    }
+    return route.handler(path, body);
+  }
+
+  /** Answers api.github.com through nock. Call `nock.cleanAll()` after the test. */
   install(): void {
+    for (const method of ["GET", "POST", "PATCH", "PUT", "DELETE"]) {
+      nock(GITHUB_API)
+        .persist()
+        .intercept(/.*/, method)
+        // nock 15 hands a reply function one fetch Request; the body is read from it.
+        .reply(async (request: unknown) => {
+          const req = request as Request;
+          const url = new URL(req.url);
+          const text = method === "GET" || method === "DELETE" ? "" : await req.text();
+          return this.handle(
+            method,
+            `${url.pathname}${url.search}`,
+            text ? parseBody(text) : null,
+          ) as [number, string];
+        });
+    }
+  }
+
+  /** Serves the same answers over real HTTP on 127.0.0.1 (for `GHE_HOST`). Returns host:port and a closer. */
+  async listen(): Promise<{ host: string; close(): Promise<void> }> {
+    const server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const text = Buffer.concat(chunks).toString("utf8");
+      const [status, body, headers = {}] = this.handle(
+        req.method ?? "GET",
+        req.url ?? "/",
+        text ? parseBody(text) : null,
+      );
+      const payload = Buffer.isBuffer(body) ? body : JSON.stringify(body ?? null);
+      res.writeHead(status, {
+        "content-type": Buffer.isBuffer(body) ? "application/octet-stream" : "application/json",
+        ...headers,
+      });
+      res.end(payload);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    this.baseUrl = `http://127.0.0.1:${port}/api/v3`;
+    return {
+      host: `127.0.0.1:${port}`,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  private defineRoutes(): void {
     const repoPath = `/repos/${this.owner}/${this.repo}`;
-    const scope = nock(GITHUB_API).persist();
     const record = (method: string, path: string, body: unknown) => {
       this.requests.push({ method, path, body });
     };
-    // nock 15 hands a reply function one fetch Request; the body is read from it.
-    type Handler = (path: string, body: unknown) => [number, unknown, Record<string, string>?];
-    const route = (interceptor: nock.Interceptor, handler: Handler) =>
-      interceptor.reply(async (request: unknown) => {
-        const req = request as Request;
-        const url = new URL(req.url);
-        const text = req.method === "GET" || req.method === "DELETE" ? "" : await req.text();
-        return handler(`${url.pathname}${url.search}`, text ? parseBody(text) : null) as [
-          number,
-          string,
-        ];
+    const route = (method: string, pattern: string | RegExp, handler: Handler) => {
+      this.routes.push({
+        method,
+        pattern:
+          typeof pattern === "string"
+            ? new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`)
+            : pattern,
+        handler,
       });
+    };
     const id = () => (this.nextId += 1);
 
-    route(scope.post(/\/app\/installations\/\d+\/access_tokens/), (path, body) => {
+    route("POST", /\/app\/installations\/\d+\/access_tokens/, (path, body) => {
       const status = 201;
       record("POST", path, body);
       return [
@@ -97,20 +170,20 @@ export class FakeGitHub {
         },
       ];
     });
-    route(scope.get("/app"), (path) => {
+    route("GET", "/app", (path) => {
       const status = 200;
       record("GET", path, null);
       return [status, { id: 1, slug: this.slug, name: "Revue", owner: { login: "octo" } }];
     });
-    route(scope.get(new RegExp(`^${repoPath}/pulls/\\d+$`)), (path) => {
+    route("GET", new RegExp(`^${repoPath}/pulls/\\d+$`), (path) => {
       record("GET", path, null);
       const pull = this.pulls.get(Number(path.split("/").pop()));
       return pull ? [200, pull] : [404, { message: "Not Found" }];
     });
-    route(scope.get(new RegExp(`^${repoPath}/pulls/\\d+/files`)), (path) => {
+    route("GET", new RegExp(`^${repoPath}/pulls/\\d+/files`), (path) => {
       record("GET", path, null);
       const number = Number(/pulls\/(\d+)\/files/.exec(path)![1]);
-      const url = new URL(path, GITHUB_API);
+      const url = new URL(`${this.baseUrl}${path}`);
       const page = Number(url.searchParams.get("page") ?? "1");
       const perPage = Number(url.searchParams.get("per_page") ?? "30");
       const all = this.files.get(number) ?? [];
@@ -123,7 +196,7 @@ export class FakeGitHub {
       }
       return [200, slice, headers];
     });
-    route(scope.get(new RegExp(`^${repoPath}/contents/\\.github(%2F|/)revue\\.yml`)), (path) => {
+    route("GET", new RegExp(`^${repoPath}/contents/\\.github(%2F|/)revue\\.yml`), (path) => {
       record("GET", path, null);
       if (this.configYaml === null) return [404, { message: "Not Found" }];
       return [
@@ -135,21 +208,21 @@ export class FakeGitHub {
         },
       ];
     });
-    route(scope.get(new RegExp(`^${repoPath}/compare/`)), (path) => {
+    route("GET", new RegExp(`^${repoPath}/compare/`), (path) => {
       record("GET", path, null);
       const basehead = decodeURIComponent(/compare\/([^?]+)/.exec(path)![1]!);
       const answer = this.compares.get(basehead);
       if (!answer || answer === "missing") return [404, { message: "Not Found" }];
       return [200, { status: answer.status, files: answer.files, commits: [] }];
     });
-    route(scope.post(`${repoPath}/check-runs`), (path, body) => {
+    route("POST", `${repoPath}/check-runs`, (path, body) => {
       const status = 201;
       record("POST", path, body);
       const checkId = id();
       this.checkRuns.set(checkId, { id: checkId, ...(body as object) });
       return [status, { id: checkId, ...(body as object) }];
     });
-    route(scope.patch(new RegExp(`^${repoPath}/check-runs/\\d+$`)), (path, body) => {
+    route("PATCH", new RegExp(`^${repoPath}/check-runs/\\d+$`), (path, body) => {
       record("PATCH", path, body);
       const checkId = Number(path.split("/").pop());
       const run = this.checkRuns.get(checkId);
@@ -157,7 +230,7 @@ export class FakeGitHub {
       Object.assign(run, body as object);
       return [200, run];
     });
-    route(scope.post(new RegExp(`^${repoPath}/pulls/\\d+/reviews$`)), (path, body) => {
+    route("POST", new RegExp(`^${repoPath}/pulls/\\d+/reviews$`), (path, body) => {
       record("POST", path, body);
       const review = body as {
         body?: string;
@@ -187,7 +260,7 @@ export class FakeGitHub {
         { id: reviewId, body: review.body ?? "", state: review.event ? "COMMENTED" : "PENDING" },
       ];
     });
-    route(scope.delete(new RegExp(`^${repoPath}/pulls/\\d+/reviews/\\d+$`)), (path) => {
+    route("DELETE", new RegExp(`^${repoPath}/pulls/\\d+/reviews/\\d+$`), (path) => {
       record("DELETE", path, null);
       const reviewId = Number(path.split("/").pop());
       const index = this.reviews.findIndex((r) => r.id === reviewId && r.state === "PENDING");
@@ -195,7 +268,7 @@ export class FakeGitHub {
       const [removed] = this.reviews.splice(index, 1);
       return [200, { id: removed!.id }];
     });
-    route(scope.get(new RegExp(`^${repoPath}/pulls/\\d+/reviews(\\?|$)`)), (path) => {
+    route("GET", new RegExp(`^${repoPath}/pulls/\\d+/reviews(\\?|$)`), (path) => {
       record("GET", path, null);
       return [
         200,
@@ -204,16 +277,16 @@ export class FakeGitHub {
           .map((r) => ({ id: r.id, body: r.body, state: r.state })),
       ];
     });
-    route(scope.get(new RegExp(`^${repoPath}/pulls/\\d+/reviews/\\d+/comments`)), (path) => {
+    route("GET", new RegExp(`^${repoPath}/pulls/\\d+/reviews/\\d+/comments`), (path) => {
       record("GET", path, null);
       const reviewId = Number(/reviews\/(\d+)\/comments/.exec(path)![1]);
       return [200, this.reviews.find((r) => r.id === reviewId)?.comments ?? []];
     });
-    route(scope.get(new RegExp(`^${repoPath}/issues/\\d+/comments`)), (path) => {
+    route("GET", new RegExp(`^${repoPath}/issues/\\d+/comments`), (path) => {
       record("GET", path, null);
       return [200, this.issueComments];
     });
-    route(scope.post(new RegExp(`^${repoPath}/issues/\\d+/comments$`)), (path, body) => {
+    route("POST", new RegExp(`^${repoPath}/issues/\\d+/comments$`), (path, body) => {
       const status = 201;
       record("POST", path, body);
       const comment = {
@@ -224,21 +297,21 @@ export class FakeGitHub {
       this.issueComments.push(comment);
       return [status, comment];
     });
-    route(scope.patch(new RegExp(`^${repoPath}/issues/comments/\\d+$`)), (path, body) => {
+    route("PATCH", new RegExp(`^${repoPath}/issues/comments/\\d+$`), (path, body) => {
       record("PATCH", path, body);
       const comment = this.issueComments.find((c) => c.id === Number(path.split("/").pop()));
       if (!comment) return [404, { message: "Not Found" }];
       comment.body = (body as { body: string }).body;
       return [200, comment];
     });
-    route(scope.post(new RegExp(`^${repoPath}/issues/comments/\\d+/reactions$`)), (path, body) => {
+    route("POST", new RegExp(`^${repoPath}/issues/comments/\\d+/reactions$`), (path, body) => {
       const status = 201;
       record("POST", path, body);
       const commentId = Number(/comments\/(\d+)\/reactions/.exec(path)![1]);
       this.reactions.push({ commentId, content: (body as { content: string }).content });
       return [status, { id: id(), content: (body as { content: string }).content }];
     });
-    route(scope.get(new RegExp(`^${repoPath}/collaborators/[^/]+/permission$`)), (path) => {
+    route("GET", new RegExp(`^${repoPath}/collaborators/[^/]+/permission$`), (path) => {
       record("GET", path, null);
       const login = decodeURIComponent(path.split("/").slice(-2)[0]!);
       const role = this.permissions.get(login) ?? "read";
