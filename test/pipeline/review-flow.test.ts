@@ -5,6 +5,7 @@ import { FakeAnthropic, type ModelReply } from "../helpers/fake-anthropic.ts";
 import { FakeGitHub } from "../helpers/fake-github.ts";
 import { createHarness, type Harness } from "../helpers/revue-harness.ts";
 import { backends } from "../helpers/test-database.ts";
+import { jobsIdle, reviewsSettled } from "../helpers/wait-for.ts";
 import {
   BASE_SHA,
   changedFiles,
@@ -16,31 +17,6 @@ import {
   pullRequestOpened,
   PULL_NUMBER,
 } from "./fixtures.ts";
-
-/** Waits until the review rows reach a finished state (polling the database, no fixed sleep). */
-async function reviewsSettled(harness: Harness, count = 1, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const rows = await harness.db.db.selectFrom("reviews").selectAll().orderBy("id").execute();
-    if (rows.filter((r) => r.status !== "running").length >= count) return rows;
-    if (Date.now() > deadline)
-      throw new Error(`reviews not settled: ${JSON.stringify(rows.map((r) => r.status))}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function jobsIdle(harness: Harness, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const jobs = await harness.boss.findJobs("review-pull-request", {});
-    if (
-      jobs.every((j) => j.state === "completed" || j.state === "failed" || j.state === "cancelled")
-    )
-      return jobs;
-    if (Date.now() > deadline) throw new Error(`jobs still running: ${jobs.map((j) => j.state)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe.each(backends)("review flow on %s", (backend) => {
   let harness: Harness;
