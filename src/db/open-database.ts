@@ -123,7 +123,8 @@ async function openPostgres(
   };
 }
 
-async function ensurePgvector(db: Database, url: string): Promise<void> {
+/** Throws DatabaseUnavailableError, saying how to install pgvector, when the server lacks it. */
+export async function ensurePgvector(db: Database, url: string): Promise<void> {
   const available = await sql<{ name: string }>`
     select name from pg_available_extensions where name = 'vector'`.execute(db);
   if (available.rows.length === 0) {
