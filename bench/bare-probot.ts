@@ -3,7 +3,12 @@ import { Probot, Server } from "probot";
 import { pino } from "pino";
 
 const server = new Server({
-  Probot: Probot.defaults({ appId: 1, privateKey: process.env.PRIVATE_KEY!, secret: process.env.WEBHOOK_SECRET!, log: pino({ level: "warn" }) }),
+  Probot: Probot.defaults({
+    appId: 1,
+    privateKey: process.env.PRIVATE_KEY!,
+    secret: process.env.WEBHOOK_SECRET!,
+    log: pino({ level: "warn" }),
+  }),
   host: "127.0.0.1",
   port: Number(process.env.PORT),
   log: pino({ level: "warn" }),

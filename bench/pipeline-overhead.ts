@@ -17,7 +17,10 @@ const LINES_PER_FILE = 50;
 
 function patchFor(file: number): string {
   const lines = ["@@ -1,3 +1,53 @@", " // header", " import { db } from './db';", " "];
-  for (let i = 0; i < LINES_PER_FILE; i += 1) lines.push(`+export function handler${file}_${i}(input) { return db.query('select ${i}', [input]); }`);
+  for (let i = 0; i < LINES_PER_FILE; i += 1)
+    lines.push(
+      `+export function handler${file}_${i}(input) { return db.query('select ${i}', [input]); }`,
+    );
   return lines.join("\n");
 }
 
@@ -32,7 +35,12 @@ const files = Array.from({ length: FILES }, (_, i) => ({
 
 // Five findings spread over the files, as a real review might return.
 const review: ModelReview = {
-  summary: { walkthrough: "Adds handlers.", files: files.map((f) => ({ path: f.filename, summary: "Adds handlers." })), risk: "medium", riskReason: "SQL." },
+  summary: {
+    walkthrough: "Adds handlers.",
+    files: files.map((f) => ({ path: f.filename, summary: "Adds handlers." })),
+    risk: "medium",
+    riskReason: "SQL.",
+  },
   findings: Array.from({ length: 5 }, (_, i) => ({
     path: `src/service-${i * 7}.js`,
     side: "RIGHT" as const,
@@ -49,7 +57,11 @@ const review: ModelReview = {
 };
 const instantModel: ReviewModel = {
   id: "instant",
-  review: async () => ({ review, usage: { inputTokens: 20_000, outputTokens: 900, cacheReadTokens: 0, cacheWriteTokens: 0 }, calls: 1 }),
+  review: async () => ({
+    review,
+    usage: { inputTokens: 20_000, outputTokens: 900, cacheReadTokens: 0, cacheWriteTokens: 0 },
+    calls: 1,
+  }),
 };
 
 nock.disableNetConnect();
@@ -58,7 +70,14 @@ const harness = await createHarness("pglite");
 const github = new FakeGitHub();
 github.install();
 const log = pino({ level: "silent" });
-const handle = createReviewJobHandler({ config: harness.config, db: harness.db.db, boss: harness.boss, log, probot: harness.probot, model: instantModel });
+const handle = createReviewJobHandler({
+  config: harness.config,
+  db: harness.db.db,
+  boss: harness.boss,
+  log,
+  probot: harness.probot,
+  model: instantModel,
+});
 
 const durations: number[] = [];
 for (let i = 0; i < runs + 2; i += 1) {
@@ -69,13 +88,25 @@ for (let i = 0; i < runs + 2; i += 1) {
   github.files.set(number, files);
   const started = performance.now();
   await handle(
-    { installationId: 1, repositoryId: 186853002, owner: "Codertocat", repo: "Hello-World", pullNumber: number, trigger: "opened", mode: "full", deliveryId: `bench-${i}`, headSha: pr.head.sha },
+    {
+      installationId: 1,
+      repositoryId: 186853002,
+      owner: "Codertocat",
+      repo: "Hello-World",
+      pullNumber: number,
+      trigger: "opened",
+      mode: "full",
+      deliveryId: `bench-${i}`,
+      headSha: pr.head.sha,
+    },
     { log, jobId: `bench-job-${i}`, retryCount: 0, signal: new AbortController().signal },
   );
   if (i >= 2) durations.push(performance.now() - started); // two warm-up runs
 }
 const posted = github.reviews.filter((r) => r.state === "COMMENTED").length;
-console.log(`pipeline overhead (${runs} reviews of ${FILES} files / ${FILES * LINES_PER_FILE} changed lines; GitHub and model answer at once; PGlite)`);
+console.log(
+  `pipeline overhead (${runs} reviews of ${FILES} files / ${FILES * LINES_PER_FILE} changed lines; GitHub and model answer at once; PGlite)`,
+);
 report("job start to review posted, median", ms(percentile(durations, 50)));
 report("job start to review posted, p95", ms(percentile(durations, 95)));
 report("reviews posted", `${posted} (5 inline comments each)`);

@@ -34,7 +34,8 @@ async function measure(backend: Backend) {
   const done = new Promise<void>((resolve) => (allDone = resolve));
 
   const sendStarted = performance.now();
-  for (let i = 0; i < total; i += 1) await sendJob(boss, "review-pull-request", job(i), { singletonKey: reviewKey(job(i)) });
+  for (let i = 0; i < total; i += 1)
+    await sendJob(boss, "review-pull-request", job(i), { singletonKey: reviewKey(job(i)) });
   const sendSeconds = (performance.now() - sendStarted) / 1000;
 
   const workStarted = performance.now();
@@ -51,8 +52,14 @@ async function measure(backend: Backend) {
   const workSeconds = (performance.now() - workStarted) / 1000;
   await boss.stop({ graceful: false, close: true, timeout: 2000 });
   await db.close();
-  report(`${backend}: sent one at a time`, `${(total / sendSeconds).toFixed(0)} jobs/s (${total} jobs)`);
-  report(`${backend}: worked to completion (4 concurrent)`, `${(total / workSeconds).toFixed(0)} jobs/s`);
+  report(
+    `${backend}: sent one at a time`,
+    `${(total / sendSeconds).toFixed(0)} jobs/s (${total} jobs)`,
+  );
+  report(
+    `${backend}: worked to completion (4 concurrent)`,
+    `${(total / workSeconds).toFixed(0)} jobs/s`,
+  );
 }
 
 console.log(`queue throughput (${total} jobs)`);

@@ -15,7 +15,9 @@ let failed = 0;
 for (const [script, ...args] of benches) {
   if (only.length > 0 && !only.some((name) => script.startsWith(name))) continue;
   console.log(`\n== ${script} ${args.join(" ")}`);
-  const result = spawnSync(process.execPath, [path.join(import.meta.dirname, script), ...args], { stdio: "inherit" });
+  const result = spawnSync(process.execPath, [path.join(import.meta.dirname, script), ...args], {
+    stdio: "inherit",
+  });
   if (result.status !== 0) {
     failed += 1;
     console.log(`   ${script} exited with ${result.status ?? result.signal}`);

@@ -8,7 +8,14 @@ import { testPrivateKey } from "../test/helpers/test-keys.ts";
 import { ms, percentile, report, residentMiB } from "./lib.ts";
 
 const runs = Number(process.argv[2] ?? 5);
-const env = { APP_ID: "1", PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: "bench", LOG_LEVEL: "warn", GHE_HOST: "127.0.0.1:9", GHE_PROTOCOL: "http" };
+const env = {
+  APP_ID: "1",
+  PRIVATE_KEY: testPrivateKey(),
+  WEBHOOK_SECRET: "bench",
+  LOG_LEVEL: "warn",
+  GHE_HOST: "127.0.0.1:9",
+  GHE_PROTOCOL: "http",
+};
 
 async function timeToReady(cwd: string): Promise<{ ms: number; rssMiB: number }> {
   const started = performance.now();

@@ -11,7 +11,15 @@ import { percentile, report, residentMiB, serverUrl } from "./lib.ts";
 const total = Number(process.argv[2] ?? 2000);
 const concurrency = Number(process.argv[3] ?? 16);
 const secret = "bench-secret";
-const env = { APP_ID: "1", PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: secret, LOG_LEVEL: "warn", REVUE_WORKERS: "false", GHE_HOST: "127.0.0.1:9", GHE_PROTOCOL: "http" };
+const env = {
+  APP_ID: "1",
+  PRIVATE_KEY: testPrivateKey(),
+  WEBHOOK_SECRET: secret,
+  LOG_LEVEL: "warn",
+  REVUE_WORKERS: "false",
+  GHE_HOST: "127.0.0.1:9",
+  GHE_PROTOCOL: "http",
+};
 
 // Distinct deliveries for distinct pull requests, signed before the clock starts.
 const deliveries = Array.from({ length: total }, (_, i) => {
@@ -19,7 +27,11 @@ const deliveries = Array.from({ length: total }, (_, i) => {
   payload.number = i + 1;
   payload.pull_request.number = i + 1;
   const body = JSON.stringify(payload);
-  return { id: `bench-${Date.now()}-${i}`, body, signature: `sha256=${createHmac("sha256", secret).update(body).digest("hex")}` };
+  return {
+    id: `bench-${Date.now()}-${i}`,
+    body,
+    signature: `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
+  };
 });
 
 async function load(server: SpawnedRevue, label: string) {
@@ -42,7 +54,12 @@ async function load(server: SpawnedRevue, label: string) {
         const sent = performance.now();
         const response = await fetch(`${server.url}/api/github/webhooks`, {
           method: "POST",
-          headers: { "content-type": "application/json", "x-github-event": "pull_request", "x-github-delivery": delivery.id, "x-hub-signature-256": delivery.signature },
+          headers: {
+            "content-type": "application/json",
+            "x-github-event": "pull_request",
+            "x-github-delivery": delivery.id,
+            "x-hub-signature-256": delivery.signature,
+          },
           body: delivery.body,
         });
         await response.arrayBuffer();
@@ -54,13 +71,21 @@ async function load(server: SpawnedRevue, label: string) {
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   const rps = total / seconds;
-  report(`${label}: p50 / p99 latency`, `${percentile(latencies, 50).toFixed(2)} ms / ${percentile(latencies, 99).toFixed(2)} ms`);
-  report(`${label}: throughput`, `${rps.toFixed(0)} requests/s${failures ? ` (${failures} non-200)` : ""}`);
+  report(
+    `${label}: p50 / p99 latency`,
+    `${percentile(latencies, 50).toFixed(2)} ms / ${percentile(latencies, 99).toFixed(2)} ms`,
+  );
+  report(
+    `${label}: throughput`,
+    `${rps.toFixed(0)} requests/s${failures ? ` (${failures} non-200)` : ""}`,
+  );
   report(`${label}: peak resident memory under load`, `${peakRss.toFixed(1)} MiB`);
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), rps };
 }
 
-console.log(`webhook intake (${total} signed pull_request deliveries, ${concurrency} concurrent, loopback)`);
+console.log(
+  `webhook intake (${total} signed pull_request deliveries, ${concurrency} concurrent, loopback)`,
+);
 const backends: [string, Record<string, string>][] = [["revue (PGlite)", {}]];
 if (serverUrl()) backends.push(["revue (PostgreSQL)", { DATABASE_URL: serverUrl()! }]);
 const bare = await spawnRevue(env, { script: "bench/bare-probot.ts" });
@@ -72,7 +97,10 @@ for (const [label, extra] of backends) {
   await revue.ready(60_000);
   deliveries.forEach((d, i) => (d.id = `bench-${Date.now()}-${label}-${i}`));
   const measured = await load(revue, label);
-  report(`${label}: ratio to bare Probot`, `p50 x${(measured.p50 / baseline.p50).toFixed(2)}, p99 x${(measured.p99 / baseline.p99).toFixed(2)}, throughput x${(measured.rps / baseline.rps).toFixed(2)}`);
+  report(
+    `${label}: ratio to bare Probot`,
+    `p50 x${(measured.p50 / baseline.p50).toFixed(2)}, p99 x${(measured.p99 / baseline.p99).toFixed(2)}, throughput x${(measured.rps / baseline.rps).toFixed(2)}`,
+  );
   await revue.stop();
 }
 

@@ -8,13 +8,23 @@ import { sendWebhook } from "../helpers/sign-webhook.ts";
 import { spawnRevue, type SpawnedRevue } from "../helpers/spawn-revue.ts";
 import { backends } from "../helpers/test-database.ts";
 import { testPrivateKey } from "../helpers/test-keys.ts";
-import { changedFiles, HEAD_SHA, modelReview, pullRequestOpened, PULL_NUMBER } from "../pipeline/fixtures.ts";
+import {
+  changedFiles,
+  HEAD_SHA,
+  modelReview,
+  pullRequestOpened,
+  PULL_NUMBER,
+} from "../pipeline/fixtures.ts";
 
 const SECRET = "e2e-webhook-secret";
 
 /** A fresh database on the test server (with pgvector), dropped afterwards. */
 async function freshServerDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: process.env.TEST_DATABASE_URL, max: 1 }) }) });
+  const admin = new Kysely<unknown>({
+    dialect: new PostgresDialect({
+      pool: new pg.Pool({ connectionString: process.env.TEST_DATABASE_URL, max: 1 }),
+    }),
+  });
   const name = `revue_e2e_${randomBytes(4).toString("hex")}`;
   await sql`CREATE DATABASE ${sql.id(name)}`.execute(admin);
   const url = new URL(process.env.TEST_DATABASE_URL!);
@@ -61,22 +71,33 @@ describe.each(backends)("npm start against a fake GitHub and a fake Claude (%s)"
 
     const revue: SpawnedRevue = await spawnRevue(env);
     cleanups.push(() => revue.stop());
-    await revue.ready();
+    await revue.ready(90_000);
 
     const health = await fetch(`${revue.url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: "ok" });
     const ready = await (await fetch(`${revue.url}/ready`)).json();
-    expect(ready).toMatchObject({ status: "ready", database: "ok", queues: { "review-pull-request": expect.any(Object) } });
+    expect(ready).toMatchObject({
+      status: "ready",
+      database: "ok",
+      queues: { "review-pull-request": expect.any(Object) },
+    });
 
-    const forged = await sendWebhook(`${revue.url}/api/github/webhooks`, "pull_request", pullRequestOpened(), { secret: "wrong" });
+    const forged = await sendWebhook(
+      `${revue.url}/api/github/webhooks`,
+      "pull_request",
+      pullRequestOpened(),
+      { secret: "wrong" },
+    );
     expect(forged.status).toBe(400);
 
     // The manifest registers the webhook at the root; both paths verify and accept.
-    const accepted = await sendWebhook(`${revue.url}/`, "pull_request", pullRequestOpened(), { secret: SECRET });
+    const accepted = await sendWebhook(`${revue.url}/`, "pull_request", pullRequestOpened(), {
+      secret: SECRET,
+    });
     expect(accepted.status).toBe(200);
 
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 60_000;
     const finished = () => [...github.checkRuns.values()].some((run) => run.status === "completed");
     while (!finished() || !revue.output().includes("job completed")) {
       if (Date.now() > deadline) throw new Error(`no review posted:\n${revue.output()}`);
@@ -87,13 +108,18 @@ describe.each(backends)("npm start against a fake GitHub and a fake Claude (%s)"
     expect(github.calls("POST", /\/check-runs$/)).toHaveLength(1);
 
     // Every job log line carries the job id; the handler's carries the delivery id.
-    const lines = revue.output().split("\n").filter((line) => line.startsWith("{"));
-    const jobLines = lines.map((line) => JSON.parse(line)).filter((entry) => entry.job === "review-pull-request");
+    const lines = revue
+      .output()
+      .split("\n")
+      .filter((line) => line.startsWith("{"));
+    const jobLines = lines
+      .map((line) => JSON.parse(line))
+      .filter((entry) => entry.job === "review-pull-request");
     expect(jobLines.length).toBeGreaterThan(0);
     expect(jobLines.every((entry) => typeof entry.jobId === "string")).toBe(true);
     expect(revue.output()).not.toContain("sk-ant-e2e-0123456789abcdefghij");
 
     expect(await revue.stop()).toBe(0);
     expect(revue.output()).toContain("stopped");
-  });
+  }, 180_000);
 });

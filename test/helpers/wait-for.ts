@@ -4,7 +4,7 @@ import type { Harness } from "./revue-harness.ts";
 export async function waitFor<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
   describe: () => string | Promise<string>,
-  timeoutMs = 20_000,
+  timeoutMs = 45_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -16,7 +16,7 @@ export async function waitFor<T>(
 }
 
 /** Waits until at least `count` reviews are no longer running; returns all review rows. */
-export async function reviewsSettled(harness: Harness, count = 1, timeoutMs = 20_000) {
+export async function reviewsSettled(harness: Harness, count = 1, timeoutMs = 45_000) {
   const rows = () => harness.db.db.selectFrom("reviews").selectAll().orderBy("id").execute();
   return waitFor(
     async () => {
@@ -39,6 +39,18 @@ export async function jobsIdle(harness: Harness, timeoutMs = 20_000) {
         : undefined;
     },
     async () => `jobs still running: ${(await jobs()).map((j) => j.state)}`,
+    timeoutMs,
+  );
+}
+
+/** Waits until the fake GitHub has a completed check run; returns it. */
+export async function checkRunCompleted(
+  github: { checkRuns: Map<number, Record<string, unknown>> },
+  timeoutMs = 45_000,
+) {
+  return waitFor(
+    () => [...github.checkRuns.values()].find((run) => run.status === "completed"),
+    () => `no completed check run: ${JSON.stringify([...github.checkRuns.values()])}`,
     timeoutMs,
   );
 }

@@ -5,7 +5,7 @@ import { FakeAnthropic, type ModelReply } from "../helpers/fake-anthropic.ts";
 import { FakeGitHub } from "../helpers/fake-github.ts";
 import { createHarness, type Harness } from "../helpers/revue-harness.ts";
 import { backends } from "../helpers/test-database.ts";
-import { jobsIdle, reviewsSettled } from "../helpers/wait-for.ts";
+import { checkRunCompleted, jobsIdle, reviewsSettled } from "../helpers/wait-for.ts";
 import {
   BASE_SHA,
   changedFiles,
@@ -242,8 +242,7 @@ describe.each(backends)("review flow on %s", (backend) => {
     github.pulls.get(PULL_NUMBER)!.draft = true;
     await harness.send("pull_request", pullRequestOpened());
     await harness.startWorkers();
-    await jobsIdle(harness);
-    const [run] = [...github.checkRuns.values()];
+    const run = await checkRunCompleted(github);
     expect(run).toMatchObject({ status: "completed", conclusion: "neutral" });
     expect((run!.output as { title: string }).title).toContain("draft");
   });
@@ -253,8 +252,7 @@ describe.each(backends)("review flow on %s", (backend) => {
     harness = await createHarness(backend, { ANTHROPIC_API_KEY: "" });
     await harness.send("pull_request", pullRequestOpened());
     await harness.startWorkers();
-    await jobsIdle(harness);
-    const [run] = [...github.checkRuns.values()];
+    const run = await checkRunCompleted(github);
     expect(run).toMatchObject({ status: "completed", conclusion: "failure" });
     expect((run!.output as { summary: string }).summary).toContain("ANTHROPIC_API_KEY");
   });

@@ -4,7 +4,7 @@ import { FakeAnthropic, type ModelReply } from "../helpers/fake-anthropic.ts";
 import { FakeGitHub } from "../helpers/fake-github.ts";
 import { createHarness, type Harness } from "../helpers/revue-harness.ts";
 import { backends } from "../helpers/test-database.ts";
-import { jobsIdle, reviewsSettled } from "../helpers/wait-for.ts";
+import { checkRunCompleted, reviewsSettled } from "../helpers/wait-for.ts";
 import {
   APP_PATCH,
   BASE_SHA,
@@ -160,7 +160,6 @@ describe.each(backends)("incremental reviews and commands on %s", (backend) => {
     const replies = github.calls("POST", /\/issues\/2\/comments$/);
     expect(replies).toHaveLength(1);
     expect((replies[0]!.body as { body: string }).body).toContain("only people with write access");
-    await jobsIdle(harness);
     expect(await harness.boss.findJobs("review-pull-request", {})).toHaveLength(0);
     expect(anthropic.requests).toHaveLength(0);
   });
@@ -214,7 +213,7 @@ describe.each(backends)("incremental reviews and commands on %s", (backend) => {
     await harness.send("pull_request", pullRequestOpened());
     await harness.startWorkers();
     await reviewsSettled(harness, 1);
-    const [run] = [...github.checkRuns.values()];
+    const run = await checkRunCompleted(github);
     expect(run).toMatchObject({ conclusion: "neutral" });
     expect((run!.output as { summary: string }).summary).toContain("changes no files");
 
