@@ -112,3 +112,6 @@ report("job start to review posted, p95", ms(percentile(durations, 95)));
 report("reviews posted", `${posted} (5 inline comments each)`);
 await harness.close();
 nock.cleanAll();
+
+// Pools and pollers of the measured backends may keep the event loop alive.
+process.exit(0);

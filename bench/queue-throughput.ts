@@ -66,3 +66,6 @@ console.log(`queue throughput (${total} jobs)`);
 await measure("pglite");
 if (serverUrl()) await measure("postgres");
 else console.log("  postgres: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL)");
+
+// Pools and pollers of the measured backends may keep the event loop alive.
+process.exit(0);

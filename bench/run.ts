@@ -9,6 +9,9 @@ const benches: [string, ...string[]][] = [
   ["queue-throughput.ts", "1000"],
   ["webhook-intake.ts", "2000", "16"],
   ["pipeline-overhead.ts", "30"],
+  ["index-bench.ts"],
+  ["retrieval-quality-bench.ts"],
+  ["memory-gate.ts"],
 ];
 const only = process.argv.slice(2);
 let failed = 0;

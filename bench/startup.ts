@@ -46,3 +46,6 @@ report("cold start to /ready, max", ms(Math.max(...cold)));
 report("warm start to /ready (existing data dir), median", ms(percentile(warm, 50)));
 report("warm start to /ready, max", ms(Math.max(...warm)));
 report("idle server resident memory, median", `${percentile(rss, 50).toFixed(1)} MiB`);
+
+// Pools and pollers of the measured backends may keep the event loop alive.
+process.exit(0);

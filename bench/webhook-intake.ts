@@ -115,3 +115,6 @@ async function waitForPort(url: string) {
   }
   throw new Error("bare Probot did not start");
 }
+
+// Pools and pollers of the measured backends may keep the event loop alive.
+process.exit(0);

@@ -1,5 +1,7 @@
 import type { Migration } from "kysely/migration";
 import * as initial from "./20261127T0500_initial.ts";
+import * as codeIndex from "./20261127T0600_code_index.ts";
+import * as memories from "./20261127T0700_memories.ts";
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that a bundled
@@ -7,4 +9,6 @@ import * as initial from "./20261127T0500_initial.ts";
  */
 export const migrations: Record<string, Migration> = {
   "20261127T0500_initial": initial,
+  "20261127T0600_code_index": codeIndex,
+  "20261127T0700_memories": memories,
 };

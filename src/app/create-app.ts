@@ -4,13 +4,21 @@ import type { Config } from "../config/read-config.ts";
 import type { Database } from "../db/open-database.ts";
 import { handleInstallation } from "../handlers/installation.ts";
 import { handleIssueComment } from "../handlers/issue-comment.ts";
+import { handlePush } from "../handlers/push.ts";
 import { handlePullRequest, REVIEW_ACTIONS } from "../handlers/pull-request.ts";
 import { healthRoutes } from "../http/health-routes.ts";
+import type { Metrics } from "../metrics/create-metrics.ts";
+import { metricsRoute } from "../metrics/metrics-route.ts";
+import { handlePullRequestClosed } from "../memory/handle-pull-request-closed.ts";
+import { handleReviewCommentReply } from "../memory/handle-review-comment-reply.ts";
 
 export type AppDependencies = {
   config: Config;
   db: Database;
   boss: PgBoss;
+  /** Serves `GET /metrics` when present; `queueSchema` is pg-boss's schema (default `pgboss`). */
+  metrics?: Metrics;
+  queueSchema?: string;
 };
 
 /**
@@ -19,17 +27,13 @@ export type AppDependencies = {
  */
 export function createApp(deps: AppDependencies): ApplicationFunction {
   return (app: Probot, { addHandler }) => {
-    app.on(
-      REVIEW_ACTIONS.map((action) => `pull_request.${action}` as const),
-      (context) => handlePullRequest(deps, context),
-    );
-    app.on("issue_comment.created", (context) =>
-      handleIssueComment({ ...deps, probot: app }, context),
-    );
-    app.on(["installation", "installation_repositories"], (context) =>
-      handleInstallation(deps, context),
-    );
+    registerWebhookHandlers(app, deps);
     addHandler(healthRoutes({ db: deps.db, boss: deps.boss }));
+    if (deps.metrics) {
+      addHandler(
+        metricsRoute(deps.metrics, { boss: deps.boss, schema: deps.queueSchema ?? "pgboss" }),
+      );
+    }
     // The manifest flow registers the webhook at the site root; Probot listens on
     // /api/github/webhooks. Accept both, with the same signature check.
     const rootWebhooks = app.getNodeMiddleware({ path: "/" });
@@ -39,4 +43,27 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
         : false,
     );
   };
+}
+
+/**
+ * The webhook handlers alone (check, shape, enqueue), without HTTP routes: what the AWS Lambda
+ * webhook function loads, and what `createApp` registers first.
+ */
+export function registerWebhookHandlers(app: Probot, deps: AppDependencies): void {
+  app.on(
+    REVIEW_ACTIONS.map((action) => `pull_request.${action}` as const),
+    (context) => handlePullRequest(deps, context),
+  );
+  app.on("issue_comment.created", (context) =>
+    handleIssueComment({ ...deps, probot: app }, context),
+  );
+  app.on(["installation", "installation_repositories"], (context) =>
+    handleInstallation(deps, context),
+  );
+  app.on("push", (context) => handlePush(deps, context));
+  // Team memory: replies in Revue's threads, and reactions read when a pull request closes.
+  app.on("pull_request_review_comment.created", (context) =>
+    handleReviewCommentReply({ ...deps, probot: app }, context),
+  );
+  app.on("pull_request.closed", (context) => handlePullRequestClosed(deps, context));
 }

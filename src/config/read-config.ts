@@ -57,6 +57,16 @@ const envSchema = z.object({
   HF_TOKEN: z.string().optional(),
   HF_EMBEDDING_MODEL: z.string().default("sentence-transformers/all-MiniLM-L6-v2"),
   HF_ENDPOINT_URL: z.url().optional(),
+  HF_EMBEDDING_DIMENSIONS: positiveInteger.default(384),
+  REVUE_INDEX_MAX_FILE_BYTES: positiveInteger.default(500_000),
+  REVUE_MEMORY_GATE_THRESHOLD: z.coerce
+    .number({ error: "must be a number between 0 and 1" })
+    .min(0, "must be between 0 and 1")
+    .max(1, "must be between 0 and 1")
+    // Chosen from the sweep in bench/memory-gate.ts with the local embedder (see README, Memory).
+    .default(0.45),
+  REVUE_MEMORY_MAX_TOKENS: positiveInteger.default(1500),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 export type Config = Readonly<{
@@ -69,6 +79,8 @@ export type Config = Readonly<{
     apiBaseUrl: string;
   }>;
   http: Readonly<{ host: string; port: number }>;
+  /** Where a workers-only process serves `/metrics` (METRICS_PORT); the web process serves it anyway. */
+  metrics: Readonly<{ port: number | undefined }>;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   database: Readonly<
     | { kind: "postgres"; url: string; poolMax: number; connectTimeoutMs: number }
@@ -87,6 +99,10 @@ export type Config = Readonly<{
     pricePerMillionOutput: number;
   }>;
   review: Readonly<{ maxFileBytes: number }>;
+  /** The codebase index: files larger than this are skipped (and counted). */
+  index: Readonly<{ maxFileBytes: number }>;
+  /** Team memory: the gate's similarity threshold and the prompt budget of memories. */
+  memory: Readonly<{ gateThreshold: number; maxTokens: number }>;
   embeddings: Readonly<
     | { kind: "local" }
     | {
@@ -94,6 +110,8 @@ export type Config = Readonly<{
         token: string | undefined;
         model: string;
         endpointUrl: string | undefined;
+        /** The model's vector size (HF_EMBEDDING_DIMENSIONS). */
+        dimensions: number;
       }
   >;
 }>;
@@ -153,6 +171,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         : "https://api.github.com",
     }),
     http: Object.freeze({ host: e.HOST, port: e.PORT }),
+    metrics: Object.freeze({ port: e.METRICS_PORT }),
     logLevel: e.LOG_LEVEL,
     database: Object.freeze(
       e.DATABASE_URL
@@ -181,6 +200,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       pricePerMillionOutput: e.REVUE_PRICE_OUTPUT_PER_MTOK,
     }),
     review: Object.freeze({ maxFileBytes: e.REVUE_MAX_FILE_BYTES }),
+    index: Object.freeze({ maxFileBytes: e.REVUE_INDEX_MAX_FILE_BYTES }),
+    memory: Object.freeze({
+      gateThreshold: e.REVUE_MEMORY_GATE_THRESHOLD,
+      maxTokens: e.REVUE_MEMORY_MAX_TOKENS,
+    }),
     embeddings: Object.freeze(
       e.REVUE_EMBEDDINGS === "huggingface"
         ? {
@@ -188,6 +212,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
             token: e.HF_TOKEN,
             model: e.HF_EMBEDDING_MODEL,
             endpointUrl: e.HF_ENDPOINT_URL,
+            dimensions: e.HF_EMBEDDING_DIMENSIONS,
           }
         : { kind: "local" as const },
     ),

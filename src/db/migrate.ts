@@ -30,6 +30,8 @@ function migratorFor(db: Database, schema: string): Migrator {
   return new Migrator({
     db,
     provider,
-    migrationTableSchema: schema === "public" ? undefined : schema,
+    // Always named: without a schema, kysely takes a `kysely_migration` table in ANY schema of the
+    // database as its own (another app's, or another Revue's) and then fails to read it.
+    migrationTableSchema: schema,
   });
 }

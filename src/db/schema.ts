@@ -102,6 +102,19 @@ export interface FindingTable {
   head_sha: string;
   created_at: CreatedAt;
   updated_at: CreatedAt;
+  /** Signals for team memory (migration 0700): 👍/👎 on the inline comment, read by Revue. */
+  thumbs_up: Generated<number>;
+  thumbs_down: Generated<number>;
+  /** Someone replied with a reason why the finding is wrong. */
+  rebutted: Generated<boolean>;
+  reactions_read_at: Timestamp | null;
+  /** A later push changed the lines the finding pointed at. */
+  addressed_at: Timestamp | null;
+  addressed_sha: string | null;
+  /** The finding's embedding for the memory gate, with the model that made it. */
+  embedding: string | null;
+  embedding_model: string | null;
+  embedding_dimensions: number | null;
 }
 
 /** Per pull request state that outlives one review: the summary comment edited in place. */
@@ -114,6 +127,31 @@ export interface PullRequestTable {
   updated_at: CreatedAt;
 }
 
+export type MemoryKind = "preference" | "convention" | "rejected-pattern" | "fact";
+export type MemorySource = "command" | "reply" | "reaction";
+
+/** Something the team taught Revue, scoped to an installation and optionally a repository, author, path. */
+export interface MemoryTable {
+  id: Generated<number>;
+  installation_id: number;
+  repository_id: number | null;
+  author: string | null;
+  path_glob: string | null;
+  kind: MemoryKind;
+  source: MemorySource;
+  statement: string;
+  taught_by: string;
+  source_url: string | null;
+  finding_id: number | null;
+  /** pgvector text (`[0.1,...]`), with the model and dimension that made it. */
+  embedding: string | null;
+  embedding_model: string | null;
+  embedding_dimensions: number | null;
+  use_count: Generated<number>;
+  last_used_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
 export interface DatabaseSchema {
   installations: InstallationTable;
   repositories: RepositoryTable;
@@ -121,9 +159,12 @@ export interface DatabaseSchema {
   reviews: ReviewTable;
   findings: FindingTable;
   pull_requests: PullRequestTable;
+  memories: MemoryTable;
 }
 
 export type Review = Selectable<ReviewTable>;
 export type NewReview = Insertable<ReviewTable>;
 export type Finding = Selectable<FindingTable>;
 export type NewFinding = Insertable<FindingTable>;
+export type Memory = Selectable<MemoryTable>;
+export type NewMemory = Insertable<MemoryTable>;

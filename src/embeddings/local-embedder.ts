@@ -24,7 +24,8 @@ function embedOne(text: string): number[] {
   const vector = new Array<number>(DIMENSIONS).fill(0);
   const words = tokenize(text);
   const counts = new Map<string, number>();
-  const add = (feature: string, weight: number) => counts.set(feature, (counts.get(feature) ?? 0) + weight);
+  const add = (feature: string, weight: number) =>
+    counts.set(feature, (counts.get(feature) ?? 0) + weight);
   for (let i = 0; i < words.length; i += 1) {
     const word = words[i]!;
     add(`w:${word}`, 1);

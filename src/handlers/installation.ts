@@ -1,5 +1,9 @@
 import type { Context } from "probot";
+import type { PgBoss } from "pg-boss";
 import type { Database } from "../db/open-database.ts";
+import { enqueueIndex } from "../indexing/enqueue-index.ts";
+import { dropCodeIndex } from "../indexing/code-index-store.ts";
+import { codeIndexDatabase } from "../indexing/code-index-tables.ts";
 
 type Account = { id: number; login: string; type?: string } | null | undefined;
 type RepositoryRef = { id: number; full_name: string; private: boolean };
@@ -9,7 +13,7 @@ type RepositoryRef = { id: number; full_name: string; private: boolean };
  * step with GitHub. Idempotent (upserts), so a redelivery is harmless.
  */
 export async function handleInstallation(
-  deps: { db: Database },
+  deps: { db: Database; boss?: PgBoss },
   context: Context<"installation"> | Context<"installation_repositories">,
 ): Promise<void> {
   const { payload } = context;
@@ -17,6 +21,8 @@ export async function handleInstallation(
   const account = installation.account as Account;
   if (payload.action === "deleted") {
     await deps.db.deleteFrom("installations").where("id", "=", installation.id).execute();
+    // The App no longer sees this code: its index goes too.
+    await dropCodeIndex(codeIndexDatabase(deps.db), installation.id);
     context.log.info({ installation: installation.id }, "installation deleted");
     return;
   }
@@ -44,6 +50,20 @@ export async function handleInstallation(
   for (const repository of added) {
     await upsertRepository(deps.db, installation.id, repository);
   }
+  // Index each added repository's default branch in a worker (not on suspend).
+  if (deps.boss && payload.action !== "suspend" && added.length > 0) {
+    await enqueueIndex(
+      deps.boss,
+      added.map((repository) => ({
+        installationId: installation.id,
+        repositoryId: repository.id,
+        owner: repository.full_name.split("/")[0]!,
+        repo: repository.full_name.split("/").slice(1).join("/"),
+        reason: "installed" as const,
+        deliveryId: context.id,
+      })),
+    );
+  }
   if (removed.length > 0) {
     await deps.db
       .deleteFrom("repositories")
@@ -54,6 +74,11 @@ export async function handleInstallation(
         removed.map((r) => r.id),
       )
       .execute();
+    await dropCodeIndex(
+      codeIndexDatabase(deps.db),
+      installation.id,
+      removed.map((r) => r.id),
+    );
   }
   context.log.info(
     { installation: installation.id, added: added.length, removed: removed.length },

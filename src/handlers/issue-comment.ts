@@ -4,6 +4,7 @@ import { getAppSlug } from "../app/get-app-slug.ts";
 import type { Database } from "../db/open-database.ts";
 import { enqueueReview } from "./enqueue-review.ts";
 import { helpText, parseCommand } from "./parse-command.ts";
+import { handleMemoryCommand } from "../memory/handle-memory-command.ts";
 
 const WRITE_ROLES = new Set(["admin", "maintain", "write"]);
 
@@ -47,6 +48,16 @@ export async function handleIssueComment(
   }
   if (command.kind === "unknown") {
     await reply(`I don't know the command \`${command.word.slice(0, 40)}\`.\n\n${helpText(slug)}`);
+    return;
+  }
+
+  if (
+    command.kind === "remember" ||
+    command.kind === "forget" ||
+    command.kind === "forget-stale" ||
+    command.kind === "memories"
+  ) {
+    await handleMemoryCommand(deps, context, command, reply);
     return;
   }
 

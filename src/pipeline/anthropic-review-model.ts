@@ -65,12 +65,12 @@ function readRetryAfterMs(headers: Headers | undefined, nowMs: number): number |
 }
 
 /** Exponential backoff (1 s, 2 s, 4 s, ... capped at 60 s) with up to 25% jitter taken off. */
-function backoffMs(retryIndex: number, random: () => number): number {
+export function backoffMs(retryIndex: number, random: () => number): number {
   const ceiling = Math.min(backoffCapMs, backoffBaseMs * 2 ** retryIndex);
   return Math.round(ceiling * (1 - 0.25 * random()));
 }
 
-type Failure =
+export type Failure =
   | { kind: "aborted" }
   | {
       kind: "retryable";
@@ -81,7 +81,7 @@ type Failure =
   | { kind: "permanent"; status: number | undefined; reason: string };
 
 /** Sorts an error thrown by `messages.create` by what retrying could achieve. */
-function classifyFailure(error: unknown, nowMs: number): Failure {
+export function classifyFailure(error: unknown, nowMs: number): Failure {
   if (error instanceof APIUserAbortError) return { kind: "aborted" };
   // Includes APIConnectionTimeoutError: the request outlived timeoutMs.
   if (error instanceof APIConnectionError) {
@@ -128,7 +128,7 @@ function abortedError(cause: unknown): ModelRetryableError {
 }
 
 /** Settles like `promise`, or rejects with `signal.reason` as soon as `signal` aborts. */
-async function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+export async function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   let onAbort = (): void => {};
   const aborted = new Promise<never>((_resolve, reject) => {
     onAbort = () => reject(signal.reason);
@@ -143,7 +143,7 @@ async function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T
 }
 
 /** Waits `ms`, rejecting early with a retryable error if `signal` aborts. */
-async function waitUnlessAborted(
+export async function waitUnlessAborted(
   sleep: (ms: number) => Promise<void>,
   ms: number,
   signal: AbortSignal | undefined,

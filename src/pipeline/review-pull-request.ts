@@ -91,11 +91,8 @@ export async function reviewPullRequest(
 ): Promise<ReviewOutcome> {
   const now = deps.now ?? (() => new Date());
   const started = now();
-  const log = attempt.log.child({
-    repo: `${job.owner}/${job.repo}`,
-    pull: job.pullNumber,
-    delivery: job.deliveryId,
-  });
+  // The job's logger already carries its id, delivery, repository and pull request.
+  const log = attempt.log;
   const repo = { owner: job.owner, repo: job.repo };
   const { octokit, db } = deps;
 

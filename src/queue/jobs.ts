@@ -1,5 +1,13 @@
 import type { Queue } from "pg-boss";
 import type { ReviewMode, ReviewTrigger } from "../db/schema.ts";
+import type { IndexRepositoryJob } from "../indexing/index-job.ts";
+
+export type { IndexRepositoryJob };
+import type {
+  CollectReactionsJob,
+  LearnFromReplyJob,
+  MemoryCommandJob,
+} from "../memory/memory-jobs.ts";
 
 /** A pull request review: the worker reads the PR's current head, so a queued job reviews the newest push. */
 export type ReviewJob = {
@@ -21,6 +29,10 @@ export type ReviewJob = {
 /** Every job, by name, with its payload. Senders and workers both use this map, so they cannot drift. */
 export type JobPayloads = {
   "review-pull-request": ReviewJob;
+  "index-repository": IndexRepositoryJob;
+  "memory-command": MemoryCommandJob;
+  "learn-from-reply": LearnFromReplyJob;
+  "collect-reactions": CollectReactionsJob;
 };
 
 export type JobName = keyof JobPayloads;
@@ -47,6 +59,44 @@ export const QUEUES: Record<JobName, QueueDefinition> = {
     retryBackoff: true,
     retryDelayMax: 600,
     expireInSeconds: 15 * 60,
+    notify: true,
+  },
+  // Keyed per repository (indexKey): a burst of pushes collapses into one queued job, and two
+  // indexes of one repository never run at once. The worker reads the branch head itself.
+  "index-repository": {
+    policy: "stately",
+    retryLimit: 3,
+    retryDelay: 30,
+    retryBackoff: true,
+    retryDelayMax: 900,
+    expireInSeconds: 60 * 60,
+    notify: true,
+  },
+  // Team memory (src/memory): small jobs, each safe to retry (replies carry a marker, rows are
+  // checked before they are written).
+  "memory-command": {
+    policy: "standard",
+    retryLimit: 3,
+    retryDelay: 10,
+    retryBackoff: true,
+    expireInSeconds: 5 * 60,
+    notify: true,
+  },
+  "learn-from-reply": {
+    policy: "standard",
+    retryLimit: 3,
+    retryDelay: 20,
+    retryBackoff: true,
+    retryDelayMax: 600,
+    expireInSeconds: 10 * 60,
+    notify: true,
+  },
+  "collect-reactions": {
+    policy: "standard",
+    retryLimit: 3,
+    retryDelay: 30,
+    retryBackoff: true,
+    expireInSeconds: 10 * 60,
     notify: true,
   },
 };

@@ -8,6 +8,11 @@ export type QueueOptions = {
   schema?: string;
   /** Overrides every queue's retry delay (tests use 0 to retry at once). */
   retryDelaySeconds?: number;
+  /**
+   * False for short-lived processes (AWS Lambda): no supervisor, no cron, no LISTEN connection,
+   * a pool of one; nothing keeps running between invocations. Default true.
+   */
+  background?: boolean;
   log: Logger;
 };
 
@@ -18,21 +23,24 @@ export type QueueOptions = {
  */
 export async function startQueue(handle: DatabaseHandle, options: QueueOptions): Promise<PgBoss> {
   const schema = options.schema ?? "pgboss";
+  const background = options.background ?? true;
   const boss =
     handle.kind === "pglite"
       ? new PgBoss({
           db: fromPglite(handle.pglite!),
           backend: "pglite",
           schema,
-          supervise: true,
+          supervise: background,
+          schedule: background,
           registerInstance: false,
         })
       : new PgBoss({
           connectionString: handle.connectionString!,
           schema,
-          max: 4,
+          max: background ? 4 : 1,
           connectionTimeoutMillis: 5000,
-          useListenNotify: true,
+          useListenNotify: background,
+          ...(background ? {} : { supervise: false, schedule: false }),
           application_name: "revue-queue",
         });
   boss.on("error", (error) => options.log.error({ err: error }, "queue error"));

@@ -1,12 +1,15 @@
 import { getPrivateKey } from "@probot/get-private-key";
 import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
-import { Probot, ProbotOctokit, run, Server } from "probot";
+import { Probot, ProbotOctokit, Server } from "probot";
 import { createApp } from "../app/create-app.ts";
 import { ConfigError, readConfig, type Config } from "../config/read-config.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { openDatabase, type DatabaseHandle } from "../db/open-database.ts";
 import { startQueue } from "../queue/start-queue.ts";
+import { createMetrics, type Metrics } from "../metrics/create-metrics.ts";
+import { serveMetrics } from "../metrics/serve-metrics.ts";
+import { startSetupServer } from "../setup/start-setup-server.ts";
 import { createLogger } from "./create-logger.ts";
 import { startWorkers, type WorkerDependencies } from "./start-workers.ts";
 
@@ -30,6 +33,8 @@ export type Revue = {
   boss: PgBoss | undefined;
   /** True when the App has no credentials yet and the setup page is served instead. */
   setupMode: boolean;
+  /** The Prometheus metrics this process records (undefined in setup mode). */
+  metrics?: Metrics;
   /** Stops taking work, lets running jobs finish (or hands them back), closes the database. */
   stop(): Promise<void>;
 };
@@ -49,7 +54,7 @@ export async function startRevue(options: StartOptions = {}): Promise<Revue> {
   if (role !== "worker" && (!config.github.appId || !privateKey)) {
     // No App yet: serve Probot's one-click setup page (the manifest flow), nothing else.
     log.info("no APP_ID/PRIVATE_KEY: starting the setup page");
-    const server = await run(() => {}, { env, log });
+    const server = await startSetupServer({ config, log });
     return {
       config,
       server,
@@ -78,6 +83,7 @@ export async function startRevue(options: StartOptions = {}): Promise<Revue> {
     throw error;
   }
   const boss = await startQueue(database, { log });
+  const metrics = createMetrics();
 
   const Octokit = options.Octokit ?? ProbotOctokit;
   const ProbotWithDefaults = Probot.defaults({
@@ -95,9 +101,11 @@ export async function startRevue(options: StartOptions = {}): Promise<Revue> {
       Probot: ProbotWithDefaults,
       host: config.http.host,
       port: config.http.port,
+      // Local development: relay deliveries from a smee.io channel (README, "First review").
+      webhookProxy: env.WEBHOOK_PROXY_URL || undefined,
       log,
     });
-    await server.load(createApp({ config, db: database.db, boss }));
+    await server.load(createApp({ config, db: database.db, boss, metrics }));
     await server.start();
   }
 
@@ -110,22 +118,33 @@ export async function startRevue(options: StartOptions = {}): Promise<Revue> {
       boss,
       log,
       probot,
+      metrics,
       ...options.workerOverrides,
     });
   }
+  // A workers-only process has no web server: METRICS_PORT gives it a /metrics of its own.
+  const metricsServer =
+    role === "worker" && config.metrics.port !== undefined
+      ? await serveMetrics(
+          metrics,
+          { boss, schema: "pgboss" },
+          { host: config.http.host, port: config.metrics.port, log },
+        )
+      : undefined;
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       log.info("stopping: no new work taken, running jobs finish or are handed back");
       await server?.stop();
+      await metricsServer?.close();
       await stopWorkers();
       await boss.stop({ graceful: true, timeout: 25_000, close: true });
       await database.close();
       log.info("stopped");
     })());
 
-  return { config, server, database, boss, setupMode: false, stop };
+  return { config, server, database, boss, setupMode: false, metrics, stop };
 }
 
 /** The App's private key from PRIVATE_KEY or PRIVATE_KEY_PATH (Probot's rules), or undefined. */

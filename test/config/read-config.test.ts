@@ -26,12 +26,14 @@ describe("readConfig", () => {
   });
 
   it("names each malformed variable and what was given", () => {
-    expect(() => readConfig({ PORT: "eighty", DATABASE_URL: "mysql://x", REVUE_WORKERS: "maybe" })).toThrow(ConfigError);
+    expect(() =>
+      readConfig({ PORT: "eighty", DATABASE_URL: "mysql://x", REVUE_WORKERS: "maybe" }),
+    ).toThrow(ConfigError);
     try {
       readConfig({ PORT: "eighty", DATABASE_URL: "mysql://x", REVUE_WORKERS: "maybe" });
     } catch (error) {
       const message = (error as Error).message;
-      expect(message).toContain('PORT');
+      expect(message).toContain("PORT");
       expect(message).toContain('"eighty"');
       expect(message).toContain("DATABASE_URL: must be a postgres:// connection string");
       expect(message).toContain("REVUE_WORKERS: must be true or false");
@@ -39,7 +41,9 @@ describe("readConfig", () => {
   });
 
   it("requires the App credentials in production, naming each one", () => {
-    expect(() => readConfig({ NODE_ENV: "production" })).toThrow(/APP_ID[\s\S]*PRIVATE_KEY or PRIVATE_KEY_PATH[\s\S]*WEBHOOK_SECRET/);
+    expect(() => readConfig({ NODE_ENV: "production" })).toThrow(
+      /APP_ID[\s\S]*PRIVATE_KEY or PRIVATE_KEY_PATH[\s\S]*WEBHOOK_SECRET/,
+    );
     expect(() =>
       readConfig({ NODE_ENV: "production", APP_ID: "12", PRIVATE_KEY: "k", WEBHOOK_SECRET: "s" }),
     ).not.toThrow();

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { migrateDown, migrateToLatest } from "../../src/db/migrate.ts";
+import { migrations } from "../../migrations/index.ts";
 import { backends, createTestDatabase } from "../helpers/test-database.ts";
 
 type Handle = Awaited<ReturnType<typeof createTestDatabase>>;
@@ -24,10 +25,17 @@ describe.each(backends)("migrations on %s", (backend) => {
     handle = await createTestDatabase(backend, { migrate: false });
     const first = await migrateToLatest(handle.db, handle.schema);
     expect(first.error).toBeUndefined();
-    expect(first.results?.map((r) => r.status)).toEqual(["Success"]);
+    expect(first.results?.map((r) => r.status)).toEqual(
+      Object.keys(migrations).map(() => "Success"),
+    );
     expect(await tableNames(handle)).toEqual([
+      "code_chunks",
+      "code_files",
+      "code_indexes",
+      "code_symbols",
       "findings",
       "installations",
+      "memories",
       "pull_requests",
       "repositories",
       "reviews",
@@ -40,7 +48,7 @@ describe.each(backends)("migrations on %s", (backend) => {
 
     const again = await migrateToLatest(handle.db, handle.schema);
     expect(again.error).toBeUndefined();
-    expect(await tableNames(handle)).toHaveLength(6);
+    expect(await tableNames(handle)).toHaveLength(11);
   });
 
   it("are a no-op the second time", async () => {
@@ -61,8 +69,8 @@ describe.each(backends)("migrations on %s", (backend) => {
     const applied = [...(a.results ?? []), ...(b.results ?? [])].filter(
       (r) => r.status === "Success",
     );
-    expect(applied).toHaveLength(1);
-    expect(await tableNames(handle)).toHaveLength(6);
+    expect(applied).toHaveLength(Object.keys(migrations).length);
+    expect(await tableNames(handle)).toHaveLength(11);
   });
 
   it("store vectors with pgvector", async () => {

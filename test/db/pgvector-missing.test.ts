@@ -11,17 +11,26 @@ describe.runIf(url)("a PostgreSQL server without pgvector", () => {
   it("is refused with how to install it", async () => {
     // The server here has pgvector; a schema searched before pg_catalog shows a catalog without it.
     const schema = `nopgv_${randomBytes(4).toString("hex")}`;
-    const admin = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) });
+    const admin = new Kysely<unknown>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }),
+    });
     await sql`CREATE SCHEMA ${sql.id(schema)}`.execute(admin);
     await sql`CREATE VIEW ${sql.id(schema, "pg_available_extensions")} AS
       SELECT * FROM pg_catalog.pg_available_extensions WHERE name <> 'vector'`.execute(admin);
     const db = new Kysely<DatabaseSchema>({
       dialect: new PostgresDialect({
-        pool: new pg.Pool({ connectionString: url, max: 1, options: `-c search_path=${schema},pg_catalog,public` }),
+        pool: new pg.Pool({
+          connectionString: url,
+          max: 1,
+          options: `-c search_path=${schema},pg_catalog,public`,
+        }),
       }),
     });
     try {
-      const error = await ensurePgvector(db, "postgres://revue:hunter2@db.internal:5432/revue").catch((e: unknown) => e);
+      const error = await ensurePgvector(
+        db,
+        "postgres://revue:hunter2@db.internal:5432/revue",
+      ).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DatabaseUnavailableError);
       const message = (error as Error).message;
       expect(message).toContain("does not have the pgvector extension");

@@ -56,6 +56,30 @@ export class FakeGitHub {
   }[] = [];
   issueComments: { id: number; body: string; user: { login: string; type: string } }[] = [];
   reactions: { commentId: number; content: string }[] = [];
+  /**
+   * The App manifest flow: setup code -> the conversion GitHub answers (201), or a status (404 for
+   * an unknown code, 422 for an expired one). A code is used up by a successful conversion.
+   */
+  manifestConversions = new Map<string, Record<string, unknown> | number>();
+  /** The code index's view of the repository: its id, default branch and head (null: an empty repository). */
+  repositoryId = 1296269;
+  defaultBranch = "main";
+  branchHead: string | null = null;
+  /** sha -> gzipped tar served by the tarball endpoint (top folder `owner-repo-sha/`, as GitHub). */
+  tarballs = new Map<string, Buffer>();
+  /** `${sha}:${path}` -> a file's bytes for the contents API, or "symlink"/"submodule". */
+  contents = new Map<string, Buffer | "symlink" | "submodule">();
+  /** Team memory: 👍/👎 on review comments (comment id -> reactions), and replies in review threads. */
+  reviewCommentReactions = new Map<
+    number,
+    { content: string; user: { login: string; type: string } }[]
+  >();
+  threadComments: {
+    id: number;
+    body: string;
+    in_reply_to_id?: number;
+    user: { login: string; type: string };
+  }[] = [];
   private nextId = 1000;
   /** Where clients reach this fake; pagination links point here. */
   private baseUrl = GITHUB_API;
@@ -158,6 +182,15 @@ export class FakeGitHub {
     };
     const id = () => (this.nextId += 1);
 
+    route("POST", /^\/app-manifests\/[^/]+\/conversions$/, (path) => {
+      record("POST", path, null);
+      const code = decodeURIComponent(path.split("/")[2]!);
+      const answer = this.manifestConversions.get(code);
+      if (answer === undefined) return [404, { message: "Not Found" }];
+      if (typeof answer === "number") return [answer, { message: "Validation Failed" }];
+      this.manifestConversions.delete(code);
+      return [201, answer];
+    });
     route("POST", /\/app\/installations\/\d+\/access_tokens/, (path, body) => {
       const status = 201;
       record("POST", path, body);
@@ -311,12 +344,90 @@ export class FakeGitHub {
       this.reactions.push({ commentId, content: (body as { content: string }).content });
       return [status, { id: id(), content: (body as { content: string }).content }];
     });
+    route("GET", new RegExp(`^${repoPath}$`), (path) => {
+      record("GET", path, null);
+      return [
+        200,
+        {
+          id: this.repositoryId,
+          name: this.repo,
+          full_name: `${this.owner}/${this.repo}`,
+          owner: { login: this.owner },
+          default_branch: this.defaultBranch,
+          private: false,
+        },
+      ];
+    });
+    route("GET", new RegExp(`^${repoPath}/branches/[^/?]+`), (path) => {
+      record("GET", path, null);
+      const branch = decodeURIComponent(/branches\/([^/?]+)/.exec(path)![1]!);
+      if (branch !== this.defaultBranch || this.branchHead === null) {
+        return [404, { message: "Branch not found" }];
+      }
+      return [200, { name: branch, commit: { sha: this.branchHead } }];
+    });
+    route("GET", new RegExp(`^${repoPath}/tarball/`), (path) => {
+      record("GET", path, null);
+      const ref = decodeURIComponent(/tarball\/([^?]+)/.exec(path)![1]!);
+      const archive = this.tarballs.get(ref);
+      if (!archive) return [404, { message: "Not Found" }];
+      return [200, archive, { "content-type": "application/x-gzip" }];
+    });
+    route("GET", new RegExp(`^${repoPath}/contents/`), (path) => {
+      record("GET", path, null);
+      const url = new URL(`https://x${path}`);
+      const filePath = decodeURIComponent(url.pathname.replace(`${repoPath}/contents/`, ""));
+      const entry = this.contents.get(`${url.searchParams.get("ref")}:${filePath}`);
+      if (entry === undefined) return [404, { message: "Not Found" }];
+      if (entry === "symlink" || entry === "submodule") {
+        return [200, { type: entry, path: filePath, size: 0 }];
+      }
+      return [
+        200,
+        {
+          type: "file",
+          path: filePath,
+          size: entry.length,
+          encoding: "base64",
+          content: entry.toString("base64"),
+        },
+      ];
+    });
     route("GET", new RegExp(`^${repoPath}/collaborators/[^/]+/permission$`), (path) => {
       record("GET", path, null);
       const login = decodeURIComponent(path.split("/").slice(-2)[0]!);
       const role = this.permissions.get(login) ?? "read";
       const permission = role === "maintain" ? "write" : role === "triage" ? "read" : role;
       return [200, { permission, role_name: role, user: { login } }];
+    });
+    // Team memory: reactions on review comments, review threads and replies in them.
+    route("GET", new RegExp(`^${repoPath}/pulls/comments/\\d+/reactions$`), (path) => {
+      record("GET", path, null);
+      const commentId = Number(/comments\/(\d+)\/reactions/.exec(path)![1]);
+      return [
+        200,
+        (this.reviewCommentReactions.get(commentId) ?? []).map((r) => ({ id: id(), ...r })),
+      ];
+    });
+    route("GET", new RegExp(`^${repoPath}/pulls/\\d+/comments$`), (path) => {
+      record("GET", path, null);
+      const posted = this.reviews
+        .filter((r) => r.state !== "PENDING")
+        .flatMap((r) => r.comments)
+        .map((c) => ({ ...c, user: { login: `${this.slug}[bot]`, type: "Bot" } }));
+      return [200, [...posted, ...this.threadComments]];
+    });
+    route("POST", new RegExp(`^${repoPath}/pulls/\\d+/comments/\\d+/replies$`), (path, body) => {
+      record("POST", path, body);
+      const rootId = Number(/comments\/(\d+)\/replies/.exec(path)![1]);
+      const comment = {
+        id: id(),
+        body: (body as { body: string }).body,
+        in_reply_to_id: rootId,
+        user: { login: `${this.slug}[bot]`, type: "Bot" },
+      };
+      this.threadComments.push(comment);
+      return [201, comment];
     });
   }
 }

@@ -1,0 +1,258 @@
+import { createHash } from "node:crypto";
+import type { Logger } from "pino";
+import type { Embedder } from "../embeddings/embedder.ts";
+import { chunkSource, type Chunk } from "../rag/chunk-source.ts";
+import type { CodeIndexDatabase, SkipCounts } from "./code-index-tables.ts";
+import { vectorLiteral } from "./code-index-tables.ts";
+import {
+  readCachedVectors,
+  readFileHashes,
+  readIndexState,
+  removeFiles,
+  writeFiles,
+  writeIndexState,
+  type IndexedFile,
+  type RepositoryScope,
+} from "./code-index-store.ts";
+import type { ArchiveEntry } from "./read-tarball.ts";
+import { decodeText, skipByContent, skipByPath, type IndexSkipReason } from "./skip-file.ts";
+
+export type IndexDependencies = {
+  db: CodeIndexDatabase;
+  embedder: Embedder;
+  log: Logger;
+  signal?: AbortSignal;
+};
+
+export type IndexOptions = {
+  /** `.github/revue.yml` ignore patterns. */
+  ignore: readonly string[];
+  maxFileBytes: number;
+  /** The commit being indexed, recorded with the index. */
+  commitSha: string | null;
+};
+
+/** A changed file of a push: its new bytes, or null when it was removed. */
+export type ChangedFileContent = { path: string; content: Buffer | null; size: number };
+
+export type IndexReport = {
+  mode: "full" | "incremental";
+  /** Files chunked and embedded in this run. */
+  indexed: number;
+  /** Files whose content hash was already indexed: not chunked, not embedded. */
+  unchanged: number;
+  removed: number;
+  chunks: number;
+  /** Chunks embedded by the model in this run; the rest came from the cache. */
+  embedded: number;
+  cached: number;
+  /** Files indexed although their text was not valid UTF-8 (read as Latin-1). */
+  nonUtf8: number;
+  /** Files that did not parse and were cut into line windows instead. */
+  unparsed: number;
+  skipped: SkipCounts;
+  totalFiles: number;
+  totalChunks: number;
+};
+
+/** Flush pending files when this many chunks wait for embedding. */
+const BATCH_CHUNKS = 256;
+
+/**
+ * Indexes a whole repository from its archive entries (see read-tarball.ts). A file whose content
+ * hash is already indexed with the same embedding model is neither chunked nor embedded; files no
+ * longer in the archive leave the index. When the index was built with another model, everything
+ * is re-embedded. Bad entries (symlinks, submodules, binaries, huge or undecodable files, files
+ * that do not parse) are skipped or degraded and counted, never thrown. Throws when the database or
+ * the embedder fails (the job retries; what was written stays and is reused by content hash).
+ */
+export async function indexRepositoryArchive(
+  deps: IndexDependencies,
+  scope: RepositoryScope,
+  entries: AsyncIterable<ArchiveEntry>,
+  options: IndexOptions,
+): Promise<IndexReport> {
+  const run = await startRun(deps, scope, "full");
+  const seen = new Set<string>();
+  for await (const entry of entries) {
+    deps.signal?.throwIfAborted();
+    if (entry.kind === "directory") continue;
+    if (entry.kind === "symlink") {
+      run.skip("symlink");
+      continue;
+    }
+    if (entry.kind !== "file") {
+      run.skip("submodule or other non-file entry");
+      continue;
+    }
+    const reason = skipByPath(entry.path, entry.size, options);
+    if (reason) {
+      entry.skip();
+      run.skip(reason);
+      continue;
+    }
+    const content = await entry.read();
+    seen.add(entry.path);
+    await run.add(entry.path, content);
+  }
+  await run.flush();
+  const gone = [...run.previous.keys()].filter(
+    (path) => !seen.has(path) || run.skippedPaths.has(path),
+  );
+  return run.finish(gone, options.commitSha);
+}
+
+/**
+ * Re-indexes only the files a push changed: removed files leave the index, added and modified
+ * ones are re-chunked unless their content hash is already indexed. The caller falls back to
+ * `indexRepositoryArchive` when there is no index yet or it was built with another model.
+ */
+export async function indexChangedFiles(
+  deps: IndexDependencies,
+  scope: RepositoryScope,
+  changes: ChangedFileContent[],
+  options: IndexOptions,
+): Promise<IndexReport> {
+  const run = await startRun(deps, scope, "incremental");
+  const removed: string[] = [];
+  for (const change of changes) {
+    deps.signal?.throwIfAborted();
+    if (change.content === null) {
+      removed.push(change.path);
+      continue;
+    }
+    const reason = skipByPath(change.path, change.size, options);
+    if (reason) {
+      run.skip(reason);
+      removed.push(change.path);
+      continue;
+    }
+    await run.add(change.path, change.content);
+  }
+  await run.flush();
+  const gone = [...removed, ...run.skippedPaths].filter((path) => run.previous.has(path));
+  return run.finish(gone, options.commitSha);
+}
+
+async function startRun(
+  deps: IndexDependencies,
+  scope: RepositoryScope,
+  mode: "full" | "incremental",
+) {
+  const { db, embedder, log } = deps;
+  const state = await readIndexState(db, scope);
+  const sameModel = state?.embedding_model === embedder.model;
+  const previous = await readFileHashes(db, scope);
+  const report: IndexReport = {
+    mode,
+    indexed: 0,
+    unchanged: 0,
+    removed: 0,
+    chunks: 0,
+    embedded: 0,
+    cached: 0,
+    nonUtf8: 0,
+    unparsed: 0,
+    skipped: {},
+    totalFiles: 0,
+    totalChunks: 0,
+  };
+  if (state && !sameModel) {
+    log.info(
+      { from: state.embedding_model, to: embedder.model },
+      "embedding model changed: re-embedding",
+    );
+  }
+  let pending: { path: string; contentHash: string; bytes: number; chunks: Chunk[] }[] = [];
+  let pendingChunks = 0;
+  const skippedPaths = new Set<string>();
+
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    pendingChunks = 0;
+    const hashes = [...new Set(batch.flatMap((file) => file.chunks.map((c) => c.contentHash)))];
+    const cached = await readCachedVectors(
+      db,
+      scope.installationId,
+      embedder.model,
+      embedder.dimensions,
+      hashes,
+    );
+    const missing = hashes.filter((hash) => !cached.has(hash));
+    const byHash = new Map(
+      batch.flatMap((file) => file.chunks.map((c) => [c.contentHash, c] as const)),
+    );
+    if (missing.length > 0) {
+      const vectors = await embedder.embed(
+        missing.map((hash) => byHash.get(hash)!.content),
+        { signal: deps.signal },
+      );
+      missing.forEach((hash, i) => cached.set(hash, vectorLiteral(vectors[i]!)));
+    }
+    report.embedded += missing.length;
+    const files: IndexedFile[] = batch.map((file) => ({
+      ...file,
+      vectors: file.chunks.map((chunk) => cached.get(chunk.contentHash)!),
+    }));
+    report.cached += files.reduce((n, f) => n + f.chunks.length, 0) - missing.length;
+    await writeFiles(db, scope, embedder.model, embedder.dimensions, files);
+  };
+
+  return {
+    previous,
+    skippedPaths,
+    skip(reason: IndexSkipReason, path?: string) {
+      report.skipped[reason] = (report.skipped[reason] ?? 0) + 1;
+      if (path) skippedPaths.add(path);
+    },
+    async add(path: string, content: Buffer) {
+      const contentReason = skipByContent(content);
+      if (contentReason) {
+        this.skip(contentReason, path);
+        return;
+      }
+      const contentHash = createHash("sha256").update(content).digest("hex");
+      if (sameModel && previous.get(path) === contentHash) {
+        report.unchanged += 1;
+        return;
+      }
+      const { text, utf8 } = decodeText(content);
+      if (!utf8) report.nonUtf8 += 1;
+      let chunks: Chunk[];
+      try {
+        chunks = await chunkSource(path, text);
+      } catch (error) {
+        // A grammar that fails on this content: index it as line windows rather than not at all.
+        log.warn({ err: error, path }, "chunking failed; indexing line windows");
+        report.unparsed += 1;
+        chunks = (await chunkSource(`${path}.unparsed`, text)).map((chunk) => ({
+          ...chunk,
+          path,
+          language: null,
+        }));
+      }
+      report.indexed += 1;
+      report.chunks += chunks.length;
+      pending.push({ path, contentHash, bytes: content.length, chunks });
+      pendingChunks += chunks.length;
+      if (pendingChunks >= BATCH_CHUNKS) await flush();
+    },
+    flush,
+    async finish(gone: string[], commitSha: string | null): Promise<IndexReport> {
+      await removeFiles(db, scope, gone);
+      report.removed = gone.length;
+      const totals = await writeIndexState(db, scope, {
+        commitSha,
+        model: embedder.model,
+        dimensions: embedder.dimensions,
+        skipped: report.skipped,
+      });
+      report.totalFiles = totals.files;
+      report.totalChunks = totals.chunks;
+      log.info({ ...report }, "repository indexed");
+      return report;
+    },
+  };
+}

@@ -1,0 +1,2 @@
+// Types of index.mjs, the Lambda entry point.
+export { webhookHandler, workerHandler } from "./lambda-handlers.ts";

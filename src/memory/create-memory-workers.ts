@@ -1,0 +1,130 @@
+import type { Logger } from "pino";
+import { getAppSlug } from "../app/get-app-slug.ts";
+import type { Embedder } from "../embeddings/embedder.ts";
+import type { Octokit } from "../pipeline/github-types.ts";
+import type { FindingGate, MemoryProvider } from "../pipeline/review-extensions.ts";
+import type { JobHandler, ReviewJob } from "../queue/jobs.ts";
+import type { WorkerDependencies } from "../runtime/start-workers.ts";
+import {
+  createAnthropicConversationModel,
+  type ConversationModel,
+} from "./anthropic-conversation-model.ts";
+import { collectReactions } from "./collect-reactions.ts";
+import { detectAddressed } from "./detect-addressed.ts";
+import { learnFromReply } from "./learn-from-reply.ts";
+import { createMemoryGate, createMemoryProvider } from "./memory-extensions.ts";
+import { runMemoryCommand } from "./run-memory-command.ts";
+
+type MemoryWorkerDependencies = WorkerDependencies & { embedder: Embedder };
+
+/** The memory slot and the finding gate of every review, from configuration. */
+export function createMemoryReviewExtensions(deps: MemoryWorkerDependencies): {
+  memory: MemoryProvider;
+  gate: FindingGate;
+} {
+  const options = {
+    db: deps.db,
+    embedder: deps.embedder,
+    gateThreshold: deps.config.memory.gateThreshold,
+    maxTokens: deps.config.memory.maxTokens,
+    now: deps.now,
+  };
+  return { memory: createMemoryProvider(options), gate: createMemoryGate(options) };
+}
+
+/**
+ * Runs before each review of a pull request (inside the review job): reads the reactions on
+ * Revue's earlier comments and marks findings whose lines the new head changed as addressed.
+ */
+export function createBeforeReview(
+  deps: MemoryWorkerDependencies,
+): (octokit: Octokit, job: ReviewJob, log: Logger) => Promise<void> {
+  return async (octokit, job, log) => {
+    const target = {
+      installationId: job.installationId,
+      repositoryId: job.repositoryId,
+      owner: job.owner,
+      repo: job.repo,
+      pullNumber: job.pullNumber,
+    };
+    const posted = await deps.db
+      .selectFrom("findings")
+      .select("id")
+      .where("installation_id", "=", job.installationId)
+      .where("repository_id", "=", job.repositoryId)
+      .where("pull_number", "=", job.pullNumber)
+      .where("github_comment_id", "is not", null)
+      .limit(1)
+      .executeTakeFirst();
+    if (!posted) return;
+    await collectReactions(deps.db, octokit, target, log, deps.now);
+    const { data: pr } = await octokit.rest.pulls.get({
+      owner: job.owner,
+      repo: job.repo,
+      pull_number: job.pullNumber,
+    });
+    await detectAddressed(deps.db, octokit, target, pr.head.sha, log, deps.now);
+  };
+}
+
+/** The conversation model from configuration, or null without an API key. */
+function conversationModelOf(deps: WorkerDependencies): ConversationModel | null {
+  if (deps.conversationModel) return deps.conversationModel;
+  const { model } = deps.config;
+  if (!model.apiKey) return null;
+  return createAnthropicConversationModel({
+    apiKey: model.apiKey,
+    baseUrl: model.baseUrl,
+    model: model.id,
+    timeoutMs: model.timeoutMs,
+    maxRetries: model.maxRetries,
+    log: deps.log,
+  });
+}
+
+/** The workers of `memory-command`, `learn-from-reply` and `collect-reactions`. */
+export function createMemoryJobHandlers(deps: MemoryWorkerDependencies): {
+  "memory-command": JobHandler<"memory-command">;
+  "learn-from-reply": JobHandler<"learn-from-reply">;
+  "collect-reactions": JobHandler<"collect-reactions">;
+} {
+  const now = deps.now ?? (() => new Date());
+  const model = conversationModelOf(deps);
+  const { config } = deps;
+  const ownSecrets = [
+    config.model.apiKey,
+    config.github.privateKey,
+    config.github.webhookSecret,
+  ].filter((secret): secret is string => Boolean(secret));
+  const auth = async (installationId: number) =>
+    (await deps.probot.auth(installationId)) as Octokit;
+  return {
+    "memory-command": async (job, context) => {
+      const octokit = await auth(job.installationId);
+      const slug = await getAppSlug(deps.probot);
+      await runMemoryCommand(
+        { db: deps.db, embedder: deps.embedder, octokit, slug, now },
+        job,
+        context.log,
+      );
+    },
+    "learn-from-reply": async (job, context) => {
+      if (!model) {
+        context.log.warn("ANTHROPIC_API_KEY is not set: a reply to Revue was not read");
+        return;
+      }
+      const octokit = await auth(job.installationId);
+      const slug = await getAppSlug(deps.probot);
+      const outcome = await learnFromReply(
+        { db: deps.db, embedder: deps.embedder, octokit, model, slug, ownSecrets },
+        job,
+        context.log,
+      );
+      context.log.info({ outcome }, "reply handled");
+    },
+    "collect-reactions": async (job, context) => {
+      const octokit = await auth(job.installationId);
+      await collectReactions(deps.db, octokit, job, context.log, now);
+    },
+  };
+}

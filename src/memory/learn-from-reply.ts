@@ -1,0 +1,187 @@
+import type { Logger } from "pino";
+import type { Database } from "../db/open-database.ts";
+import type { Embedder } from "../embeddings/embedder.ts";
+import { statusOf, type Octokit } from "../pipeline/github-types.ts";
+import { redactSecrets } from "../pipeline/scan-secrets.ts";
+import type { ConversationModel } from "./anthropic-conversation-model.ts";
+import { buildReplyPrompt, excerptAround, REPLY_SYSTEM_PROMPT } from "./build-reply-prompt.ts";
+import type { LearnFromReplyJob } from "./memory-jobs.ts";
+import { memoriesWithVectors, rememberStatement } from "./memory-store.ts";
+import { memoryApplies, renderMemoryLine } from "./select-memories.ts";
+
+const WRITE_ROLES = new Set(["admin", "maintain", "write"]);
+
+/** Marks Revue's answer to one reply, so a retried job never answers twice. */
+export function replyMarker(replyCommentId: number): string {
+  return `<!-- revue:reply:${replyCommentId} -->`;
+}
+
+export type LearnOutcome = "learned" | "answered" | "ignored" | "already-done" | "gone";
+
+/**
+ * Reads a reply in a thread Revue started and acts on it: a correction or a team preference
+ * becomes a memory (repository-wide from someone with write access, else scoped to the replier's
+ * own pull requests) and Revue says "Noted: ..." with how to undo it; a correction also marks the
+ * finding rebutted; a question gets an answer from the diff and the file; anything else gets
+ * nothing. Safe to retry (the answer carries a marker; a memory is stored once per reply).
+ * Throws the model's errors (ModelRetryableError is retried by the queue).
+ */
+export async function learnFromReply(
+  deps: {
+    db: Database;
+    embedder: Embedder;
+    octokit: Octokit;
+    model: ConversationModel;
+    slug: string;
+    ownSecrets: string[];
+  },
+  job: LearnFromReplyJob,
+  log: Logger,
+): Promise<LearnOutcome> {
+  const { db, octokit, slug } = deps;
+  const repo = { owner: job.owner, repo: job.repo };
+  const finding = await db
+    .selectFrom("findings")
+    .selectAll()
+    .where("id", "=", job.findingId)
+    .where("installation_id", "=", job.installationId)
+    .executeTakeFirst();
+  if (!finding) return "gone";
+
+  const all = await octokit.paginate(octokit.rest.pulls.listReviewComments, {
+    ...repo,
+    pull_number: job.pullNumber,
+    per_page: 100,
+  });
+  const thread = all
+    .filter((c) => c.id === job.rootCommentId || c.in_reply_to_id === job.rootCommentId)
+    .sort((a, b) => a.id - b.id);
+  const bot = `${slug}[bot]`.toLowerCase();
+  const marker = replyMarker(job.replyCommentId);
+  if (thread.some((c) => c.body?.includes(marker))) return "already-done";
+  const upToReply = thread.filter((c) => c.id <= job.replyCommentId);
+  if (!upToReply.some((c) => c.id === job.replyCommentId)) return "gone";
+
+  const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+    ...repo,
+    pull_number: job.pullNumber,
+    per_page: 100,
+  });
+  const patch = files.find((f) => f.filename === finding.path)?.patch ?? null;
+  const fileExcerpt = await readExcerpt(
+    octokit,
+    repo,
+    finding.path,
+    finding.head_sha,
+    finding.line,
+  );
+  const memories = (
+    await memoriesWithVectors(db, {
+      installationId: job.installationId,
+      repositoryId: job.repositoryId,
+    })
+  )
+    .filter((m) => memoryApplies(m, job.login, [finding.path]))
+    .slice(0, 30)
+    .map(renderMemoryLine)
+    .join("\n");
+
+  const analysis = await deps.model.analyzeReply({
+    system: REPLY_SYSTEM_PROMPT,
+    prompt: buildReplyPrompt({
+      finding: {
+        path: finding.path,
+        line: finding.line,
+        title: finding.title,
+        body: finding.body,
+        quotedCode: finding.quoted_code,
+      },
+      thread: upToReply.map((c) => ({
+        login: c.user?.login ?? "someone",
+        isRevue: (c.user?.login ?? "").toLowerCase() === bot,
+        body: c.body ?? "",
+      })),
+      patch,
+      fileExcerpt,
+      memories,
+    }),
+  });
+  log.info({ intent: analysis.intent, finding: finding.id }, "reply read");
+
+  const answer = async (text: string) => {
+    const safe = redactSecrets(text, deps.ownSecrets).text;
+    await octokit.rest.pulls.createReplyForReviewComment({
+      ...repo,
+      pull_number: job.pullNumber,
+      comment_id: job.rootCommentId,
+      body: `${safe}\n\n${marker}`,
+    });
+  };
+
+  if (analysis.intent === "correction") {
+    await db.updateTable("findings").set({ rebutted: true }).where("id", "=", finding.id).execute();
+  }
+  if ((analysis.intent === "correction" || analysis.intent === "preference") && analysis.learning) {
+    const writer = await hasWriteAccess(octokit, repo, job.login);
+    const earlier = await db
+      .selectFrom("memories")
+      .select(["id", "statement", "author"])
+      .where("installation_id", "=", job.installationId)
+      .where("source_url", "=", job.replyUrl)
+      .executeTakeFirst();
+    const memory =
+      earlier ??
+      (await rememberStatement(db, deps.embedder, {
+        installation_id: job.installationId,
+        repository_id: job.repositoryId,
+        // Without write access, a learning applies to the replier's own pull requests only.
+        author: writer ? null : job.login,
+        path_glob: analysis.learning.pathGlob,
+        kind: analysis.learning.kind,
+        source: "reply",
+        statement: analysis.learning.statement,
+        taught_by: job.login,
+        source_url: job.replyUrl,
+        finding_id: finding.id,
+      }));
+    const scope = memory.author ? ` It applies to pull requests by @${memory.author}.` : "";
+    await answer(`Noted: ${memory.statement} (undo: \`@${slug} forget ${memory.id}\`)${scope}`);
+    return "learned";
+  }
+  if (analysis.intent === "question" && analysis.answer?.trim()) {
+    await answer(analysis.answer.trim());
+    return "answered";
+  }
+  return "ignored";
+}
+
+async function hasWriteAccess(
+  octokit: Octokit,
+  repo: { owner: string; repo: string },
+  login: string,
+): Promise<boolean> {
+  const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
+    ...repo,
+    username: login,
+  });
+  return WRITE_ROLES.has(data.role_name ?? "") || WRITE_ROLES.has(data.permission);
+}
+
+/** Lines around the finding in the file at the commit it was made on; null when unreadable. */
+async function readExcerpt(
+  octokit: Octokit,
+  repo: { owner: string; repo: string },
+  path: string,
+  ref: string,
+  line: number | null,
+): Promise<string | null> {
+  try {
+    const { data } = await octokit.rest.repos.getContent({ ...repo, path, ref });
+    if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return null;
+    const text = Buffer.from(data.content, "base64").toString("utf8");
+    return excerptAround(text, line);
+  } catch (error) {
+    if (statusOf(error) === 404) return null;
+    throw error;
+  }
+}

@@ -1,0 +1,176 @@
+import nock from "nock";
+import type { PgBoss } from "pg-boss";
+import { Probot } from "probot";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readConfig } from "../../src/config/read-config.ts";
+import { createWorkerFunction } from "../../src/lambda/worker-function.ts";
+import { createMetrics } from "../../src/metrics/create-metrics.ts";
+import { PermanentJobError } from "../../src/queue/job-errors.ts";
+import { deadLetterQueueOf, type ReviewJob } from "../../src/queue/jobs.ts";
+import { startQueue } from "../../src/queue/start-queue.ts";
+import { FakeAnthropic } from "../helpers/fake-anthropic.ts";
+import { FakeGitHub } from "../helpers/fake-github.ts";
+import {
+  ANTHROPIC_TEST_KEY,
+  ANTHROPIC_TEST_URL,
+  TestOctokit,
+  WEBHOOK_SECRET,
+} from "../helpers/revue-harness.ts";
+import { silentLogger } from "../helpers/silent-logger.ts";
+import { backends, createTestDatabase } from "../helpers/test-database.ts";
+import { testPrivateKey } from "../helpers/test-keys.ts";
+import {
+  changedFiles,
+  HEAD_SHA,
+  INSTALLATION_ID,
+  modelReview,
+  pullRequestOpened,
+  PULL_NUMBER,
+  REPOSITORY_ID,
+} from "../pipeline/fixtures.ts";
+import { lambdaContext } from "./lambda-events.ts";
+
+const job = (pullNumber: number): ReviewJob => ({
+  installationId: INSTALLATION_ID,
+  repositoryId: REPOSITORY_ID,
+  owner: "Codertocat",
+  repo: "Hello-World",
+  pullNumber,
+  trigger: "opened",
+  mode: "full",
+  deliveryId: `delivery-${pullNumber}`,
+  headSha: HEAD_SHA,
+});
+
+describe.each(backends)("Lambda worker function on %s", (backend) => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let boss: PgBoss;
+  const log = silentLogger();
+  const config = readConfig({
+    NODE_ENV: "test",
+    APP_ID: "1",
+    PRIVATE_KEY: testPrivateKey(),
+    WEBHOOK_SECRET,
+    ANTHROPIC_API_KEY: ANTHROPIC_TEST_KEY,
+    ANTHROPIC_BASE_URL: ANTHROPIC_TEST_URL,
+    REVUE_MODEL_MAX_RETRIES: "0",
+  });
+  const probot = new Probot({
+    appId: 1,
+    privateKey: testPrivateKey(),
+    secret: WEBHOOK_SECRET,
+    Octokit: TestOctokit,
+    log,
+  });
+
+  beforeEach(async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect("127.0.0.1");
+    db = await createTestDatabase(backend);
+    boss = await startQueue(db, {
+      log,
+      schema: db.queueSchema,
+      background: false,
+      retryDelaySeconds: 0,
+    });
+  });
+
+  afterEach(async () => {
+    // Left undefined when beforeEach failed: let its error be the one reported.
+    await (boss as PgBoss | undefined)?.stop({ graceful: false, close: true, timeout: 2000 });
+    await (db as typeof db | undefined)?.close();
+    boss = db = undefined as never;
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  const send = (pullNumber: number) =>
+    boss.send("review-pull-request", job(pullNumber), { singletonKey: `k${pullNumber}` });
+
+  it("drains the queue with the real review handler and stops when it is empty", async () => {
+    const github = new FakeGitHub();
+    github.pulls.set(PULL_NUMBER, pullRequestOpened().pull_request);
+    github.files.set(PULL_NUMBER, changedFiles());
+    github.install();
+    new FakeAnthropic([{ review: modelReview() }]).install();
+    const id = await send(PULL_NUMBER);
+    const metrics = createMetrics();
+    const drain = createWorkerFunction({ config, db: db.db, boss, log, probot, metrics });
+
+    const summary = await drain({ source: "aws.events" }, lambdaContext(300_000));
+
+    expect(summary).toEqual({
+      completed: 1,
+      failed: 0,
+      deadLettered: 0,
+      handedBack: 0,
+      stoppedBecause: "queue empty",
+    });
+    expect(github.calls("POST", /\/pulls\/2\/reviews$/)).toHaveLength(1);
+    const [done] = await boss.findJobs("review-pull-request", { id: id! });
+    expect(done!.state).toBe("completed");
+    expect(await metrics.registry.getSingleMetricAsString("revue_reviews_total")).toContain(
+      'revue_reviews_total{outcome="posted"} 1',
+    );
+  });
+
+  it("starts nothing when too little time is left, and leaves the job queued", async () => {
+    const id = await send(7);
+    const drain = createWorkerFunction({ config, db: db.db, boss, log, probot });
+    const summary = await drain({}, lambdaContext(60_000)); // default cut-off: 120 s
+    expect(summary).toMatchObject({ completed: 0, stoppedBecause: "time nearly up" });
+    const [waiting] = await boss.findJobs("review-pull-request", { id: id! });
+    expect(waiting!.state).toBe("created");
+  });
+
+  it("hands back a job still running when time is nearly up, so it retries", async () => {
+    const id = await send(8);
+    let sawAbort = false;
+    const drain = createWorkerFunction({
+      config,
+      db: db.db,
+      boss,
+      log,
+      probot,
+      startCutoffMs: 200,
+      handBackMs: 100,
+      handlers: {
+        "review-pull-request": (_payload, context) =>
+          new Promise<void>((resolve) => {
+            context.signal.addEventListener("abort", () => {
+              sawAbort = true;
+              resolve();
+            });
+          }),
+      },
+    });
+    const summary = await drain({}, lambdaContext(600));
+    expect(summary).toMatchObject({ handedBack: 1, stoppedBecause: "time nearly up" });
+    expect(sawAbort).toBe(true);
+    const [retry] = await boss.findJobs("review-pull-request", { id: id! });
+    expect(retry!.state).toBe("retry");
+  });
+
+  it("retries an ordinary failure and dead-letters a permanent one", async () => {
+    await send(9);
+    await send(10);
+    const drain = createWorkerFunction({
+      config,
+      db: db.db,
+      boss,
+      log,
+      probot,
+      handlers: {
+        "review-pull-request": async (payload, context) => {
+          if (payload.pullNumber === 9) throw new PermanentJobError("gone");
+          if (context.retryCount === 0) throw new Error("flaky");
+        },
+      },
+    });
+    const summary = await drain({}, lambdaContext(300_000));
+    // 9 dead-letters; 10 fails once and, retried at once (retry delay 0), completes.
+    expect(summary).toMatchObject({ deadLettered: 1, failed: 1, completed: 1 });
+    const dead = await boss.findJobs(deadLetterQueueOf("review-pull-request"), {});
+    expect(dead.map((j) => (j.data as ReviewJob).pullNumber)).toEqual([9]);
+  });
+});
