@@ -33,6 +33,7 @@ const envSchema = z.object({
   HOST: z.string().default("0.0.0.0"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string")
@@ -82,6 +83,8 @@ export type Config = Readonly<{
   /** Where a workers-only process serves `/metrics` (METRICS_PORT); the web process serves it anyway. */
   metrics: Readonly<{ port: number | undefined }>;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  /** JSON lines, or readable lines for a person at a terminal (the default there, outside production). */
+  logFormat: "json" | "pretty";
   database: Readonly<
     | { kind: "postgres"; url: string; poolMax: number; connectTimeoutMs: number }
     | { kind: "pglite"; dataDir: string }
@@ -126,7 +129,11 @@ export class ConfigError extends Error {
  * Throws ConfigError naming every bad variable. Production requires the GitHub App credentials;
  * development without them starts Probot's setup page instead.
  */
-export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+export function readConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+  stdoutIsTerminal = Boolean(process.stdout.isTTY),
+): Config {
   const parsed = envSchema.safeParse(dropEmpty(env));
   if (!parsed.success) {
     const lines = parsed.error.issues.map(
@@ -173,6 +180,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     http: Object.freeze({ host: e.HOST, port: e.PORT }),
     metrics: Object.freeze({ port: e.METRICS_PORT }),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (!production && stdoutIsTerminal ? "pretty" : "json"),
     database: Object.freeze(
       e.DATABASE_URL
         ? {

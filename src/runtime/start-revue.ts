@@ -48,7 +48,7 @@ export async function startRevue(options: StartOptions = {}): Promise<Revue> {
   const env = options.env ?? process.env;
   const role = options.role ?? "all";
   const config = readConfig(env);
-  const log = options.log ?? createLogger(config.logLevel);
+  const log = options.log ?? createLogger(config.logLevel, undefined, config.logFormat);
   const privateKey = readPrivateKey(env);
 
   if (role !== "worker" && (!config.github.appId || !privateKey)) {

@@ -57,3 +57,18 @@ describe("readConfig", () => {
     expect(readConfig({ DATABASE_URL: "", PORT: "" }).database.kind).toBe("pglite");
   });
 });
+
+describe("log format", () => {
+  it("is readable at a terminal outside production, JSON otherwise, unless set", () => {
+    expect(readConfig({}, "/srv", true).logFormat).toBe("pretty");
+    expect(readConfig({}, "/srv", false).logFormat).toBe("json");
+    expect(
+      readConfig(
+        { NODE_ENV: "production", APP_ID: "1", PRIVATE_KEY: "k", WEBHOOK_SECRET: "s" },
+        "/srv",
+        true,
+      ).logFormat,
+    ).toBe("json");
+    expect(readConfig({ LOG_FORMAT: "json" }, "/srv", true).logFormat).toBe("json");
+  });
+});
