@@ -6,7 +6,7 @@ import { redactSecrets } from "../pipeline/scan-secrets.ts";
 import type { ConversationModel } from "./anthropic-conversation-model.ts";
 import { buildReplyPrompt, excerptAround, REPLY_SYSTEM_PROMPT } from "./build-reply-prompt.ts";
 import type { LearnFromReplyJob } from "./memory-jobs.ts";
-import { memoriesWithVectors, rememberStatement } from "./memory-store.ts";
+import { memoriesWithVectors, memoryFromSource, rememberStatement } from "./memory-store.ts";
 import { memoryApplies, renderMemoryLine } from "./select-memories.ts";
 
 const WRITE_ROLES = new Set(["admin", "maintain", "write"]);
@@ -123,12 +123,7 @@ export async function learnFromReply(
   }
   if ((analysis.intent === "correction" || analysis.intent === "preference") && analysis.learning) {
     const writer = await hasWriteAccess(octokit, repo, job.login);
-    const earlier = await db
-      .selectFrom("memories")
-      .select(["id", "statement", "author"])
-      .where("installation_id", "=", job.installationId)
-      .where("source_url", "=", job.replyUrl)
-      .executeTakeFirst();
+    const earlier = await memoryFromSource(db, job.installationId, job.replyUrl);
     const memory =
       earlier ??
       (await rememberStatement(db, deps.embedder, {

@@ -49,6 +49,23 @@ export async function rememberStatement(
 }
 
 /**
+ * The memory this installation already learned from the comment at `sourceUrl`, if any: a
+ * redelivered command or a retried job finds it instead of storing the statement twice.
+ */
+export async function memoryFromSource(
+  db: Database,
+  installationId: number,
+  sourceUrl: string,
+): Promise<Pick<Memory, "id" | "statement" | "author"> | undefined> {
+  return db
+    .selectFrom("memories")
+    .select(["id", "statement", "author"])
+    .where("installation_id", "=", installationId)
+    .where("source_url", "=", sourceUrl)
+    .executeTakeFirst();
+}
+
+/**
  * Deletes one memory (row and embedding) of this installation that applies to this repository.
  * Returns the deleted memory, or undefined when no such memory exists here: an id of another
  * installation or repository is never touched.

@@ -3,7 +3,13 @@ import type { Database } from "../db/open-database.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
 import type { Octokit } from "../pipeline/github-types.ts";
 import type { MemoryCommandJob } from "./memory-jobs.ts";
-import { forgetMemories, forgetMemory, listMemories, rememberStatement } from "./memory-store.ts";
+import {
+  forgetMemories,
+  forgetMemory,
+  listMemories,
+  memoryFromSource,
+  rememberStatement,
+} from "./memory-store.ts";
 import { isStale, renderMemoryTable } from "./render-memories.ts";
 
 /** Marks Revue's answer to one command comment, so a retried job never answers twice. */
@@ -37,12 +43,7 @@ export async function runMemoryCommand(
   let body: string;
   const command = job.command;
   if (command.kind === "remember") {
-    const earlier = await db
-      .selectFrom("memories")
-      .select(["id", "statement"])
-      .where("installation_id", "=", job.installationId)
-      .where("source_url", "=", job.commentUrl)
-      .executeTakeFirst();
+    const earlier = await memoryFromSource(db, job.installationId, job.commentUrl);
     const memory =
       earlier ??
       (await rememberStatement(db, deps.embedder, {
