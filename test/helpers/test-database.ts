@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "kysely";
+import pg from "pg";
 import { migrateToLatest } from "../../src/db/migrate.ts";
 import {
   createPglite,
@@ -55,12 +56,16 @@ export async function createTestDatabase(
     { schema },
   );
   if (migrate) {
-    let result = await migrateToLatest(handle.db, schema);
-    // Kysely's migrator lists the tables of every schema; another test dropping its schema at that
-    // moment fails the listing with 3F000 (no such schema). The race is over on a second try.
-    for (let retry = 0; retry < 5 && schemaVanished(result.error); retry++) {
-      result = await migrateToLatest(handle.db, schema);
-    }
+    // Kysely's migrator lists the tables and columns of every schema, so a test dropping its schema
+    // at that moment (another vitest worker) fails the listing. Schema creation and removal take
+    // one server-wide advisory lock; a catalog race that slips through is retried.
+    const result = await withSchemaLock(url, async () => {
+      let attempt = await migrateToLatest(handle.db, schema);
+      for (let retry = 0; retry < 5 && catalogRace(attempt.error); retry++) {
+        attempt = await migrateToLatest(handle.db, schema);
+      }
+      return attempt;
+    });
     if (result.error) throw result.error;
   }
   const queueSchema = `${schema}_boss`;
@@ -68,13 +73,32 @@ export async function createTestDatabase(
     ...handle,
     queueSchema,
     close: async () => {
-      await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(handle.db);
-      await sql`DROP SCHEMA IF EXISTS ${sql.id(queueSchema)} CASCADE`.execute(handle.db);
+      await withSchemaLock(url, async () => {
+        await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(handle.db);
+        await sql`DROP SCHEMA IF EXISTS ${sql.id(queueSchema)} CASCADE`.execute(handle.db);
+      });
       await handle.close();
     },
   };
 }
 
-function schemaVanished(error: unknown): boolean {
-  return (error as { code?: string } | undefined)?.code === "3F000";
+/** Errors of a catalog read that raced a concurrent DROP: no such schema, table or column. */
+function catalogRace(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === "3F000" || code === "42P01" || code === "42703" || code === "XX000";
+}
+
+const SCHEMA_LOCK = 740_271;
+
+/** Runs `work` holding a server-wide advisory lock (its own connection), so test schemas come and go one at a time. */
+async function withSchemaLock<T>(url: string, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [SCHEMA_LOCK]);
+    return await work();
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1)", [SCHEMA_LOCK]).catch(() => {});
+    await client.end();
+  }
 }
