@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Database } from "../db/open-database.ts";
-import { statusOf, type Octokit } from "../pipeline/github-types.ts";
+import { statusOf, type Octokit, type PullTarget } from "../pipeline/github-types.ts";
 
 /**
  * Reads the 👍/👎 on Revue's inline comments of one pull request and stores the counts on their
@@ -11,13 +11,7 @@ import { statusOf, type Octokit } from "../pipeline/github-types.ts";
 export async function collectReactions(
   db: Database,
   octokit: Octokit,
-  target: {
-    installationId: number;
-    repositoryId: number;
-    owner: string;
-    repo: string;
-    pullNumber: number;
-  },
+  target: PullTarget,
   log: Logger,
   now: () => Date = () => new Date(),
 ): Promise<number> {

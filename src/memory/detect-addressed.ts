@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Database } from "../db/open-database.ts";
-import { statusOf, type Octokit } from "../pipeline/github-types.ts";
+import { statusOf, type Octokit, type PullTarget } from "../pipeline/github-types.ts";
 import { parsePatch, type Hunk } from "../pipeline/parse-patch.ts";
 
 /**
@@ -34,13 +34,7 @@ type CompareFile = { filename: string; status: string; patch?: string; previous_
 export async function detectAddressed(
   db: Database,
   octokit: Octokit,
-  target: {
-    installationId: number;
-    repositoryId: number;
-    owner: string;
-    repo: string;
-    pullNumber: number;
-  },
+  target: PullTarget,
   headSha: string,
   log: Logger,
   now: () => Date = () => new Date(),
