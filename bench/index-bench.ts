@@ -25,10 +25,10 @@ import {
   type DatabaseHandle,
 } from "../src/db/open-database.ts";
 import { createLocalEmbedder } from "../src/embeddings/local-embedder.ts";
-import { codeIndexDatabase, vectorLiteral } from "../src/indexing/code-index-tables.ts";
+import { codeIndexDatabase, vectorLiteral } from "../src/code-index/code-index-tables.ts";
 import { indexChangedFiles, indexRepositoryArchive } from "../src/indexing/index-repository.ts";
 import { readTarball } from "../src/indexing/read-tarball.ts";
-import { findSimilar, findSimilarExact } from "../src/rag/search-code-index.ts";
+import { findSimilar, findSimilarExact } from "../src/code-index/search-code-index.ts";
 import { makeTarball, type TarEntry } from "../test/helpers/make-tarball.ts";
 import { silentLogger } from "../test/helpers/silent-logger.ts";
 import { percentile, serverUrl } from "./lib.ts";

@@ -8,11 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { readConfig } from "../src/config/read-config.ts";
 import { createLocalEmbedder } from "../src/embeddings/local-embedder.ts";
-import {
-  measureGate,
-  type CandidateFinding,
-  type PastFinding,
-} from "../src/memory/measure-gate.ts";
+import { measureGate, type CandidateFinding, type PastFinding } from "./measure-gate.ts";
 
 const fixture = JSON.parse(
   await readFile(new URL("../test/fixtures/memory/past-findings.json", import.meta.url), "utf8"),

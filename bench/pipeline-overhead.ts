@@ -3,12 +3,12 @@
 // memory run as configured by default (local embedder). Run: node bench/pipeline-overhead.ts [runs]
 import nock from "nock";
 import { pino } from "pino";
-import { createReviewJobHandler } from "../src/pipeline/review-job-handler.ts";
-import type { ModelReview } from "../src/pipeline/review-output.ts";
-import type { ReviewModel } from "../src/pipeline/review-model.ts";
+import { createReviewJobHandler } from "../src/review/review-job-handler.ts";
+import type { ModelReview } from "../src/review/review-output.ts";
+import type { ReviewModel } from "../src/model/review-model.ts";
 import { FakeGitHub } from "../test/helpers/fake-github.ts";
 import { createHarness } from "../test/helpers/revue-harness.ts";
-import { pullRequestOpened } from "../test/pipeline/fixtures.ts";
+import { pullRequestOpened } from "../test/helpers/fixtures.ts";
 import { ms, percentile, report } from "./lib.ts";
 
 const runs = Number(process.argv[2] ?? 30);

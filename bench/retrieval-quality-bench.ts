@@ -18,16 +18,16 @@ import ts from "typescript";
 import { migrateToLatest } from "../src/db/migrate.ts";
 import { createPglite, openPglite } from "../src/db/open-database.ts";
 import { createLocalEmbedder } from "../src/embeddings/local-embedder.ts";
-import { codeIndexDatabase } from "../src/indexing/code-index-tables.ts";
+import { codeIndexDatabase } from "../src/code-index/code-index-tables.ts";
 import { indexRepositoryArchive } from "../src/indexing/index-repository.ts";
 import { readTarball } from "../src/indexing/read-tarball.ts";
-import { parsePatch, type Hunk } from "../src/pipeline/parse-patch.ts";
+import { parsePatch, type Hunk } from "../src/diff/parse-patch.ts";
 import {
   DEFAULT_FUSION_WEIGHTS,
   retrieveContext,
-} from "../src/rag/create-code-context-provider.ts";
-import { fuseRankings } from "../src/rag/fuse-rankings.ts";
-import { readDiffNames } from "../src/rag/read-diff-names.ts";
+} from "../src/context/create-code-context-provider.ts";
+import { fuseRankings } from "../src/context/fuse-rankings.ts";
+import { readDiffNames } from "../src/context/read-diff-names.ts";
 import { makeTarball } from "../test/helpers/make-tarball.ts";
 import { silentLogger } from "../test/helpers/silent-logger.ts";
 

@@ -5,7 +5,7 @@
 import { createHmac } from "node:crypto";
 import { spawnRevue, type SpawnedRevue } from "../test/helpers/spawn-revue.ts";
 import { testPrivateKey } from "../test/helpers/test-keys.ts";
-import { pullRequestOpened } from "../test/pipeline/fixtures.ts";
+import { pullRequestOpened } from "../test/helpers/fixtures.ts";
 import { percentile, report, residentMiB, serverUrl } from "./lib.ts";
 
 const total = Number(process.argv[2] ?? 2000);

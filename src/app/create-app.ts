@@ -6,11 +6,11 @@ import { handleInstallation } from "../handlers/installation.ts";
 import { handleIssueComment } from "../handlers/issue-comment.ts";
 import { handlePush } from "../handlers/push.ts";
 import { handlePullRequest, REVIEW_ACTIONS } from "../handlers/pull-request.ts";
-import { healthRoutes } from "../http/health-routes.ts";
+import { healthRoutes } from "./health-routes.ts";
 import type { Metrics } from "../metrics/create-metrics.ts";
-import { metricsRoute } from "../metrics/metrics-route.ts";
-import { handlePullRequestClosed } from "../memory/handle-pull-request-closed.ts";
-import { handleReviewCommentReply } from "../memory/handle-review-comment-reply.ts";
+import { metricsRoute } from "./metrics-route.ts";
+import { handlePullRequestClosed } from "../handlers/pull-request-closed.ts";
+import { handleReviewCommentReply } from "../handlers/review-comment-reply.ts";
 
 export type AppDependencies = {
   config: Config;

@@ -1,9 +1,9 @@
 import type { Context } from "probot";
 import type { PgBoss } from "pg-boss";
 import type { Database } from "../db/open-database.ts";
-import { enqueueIndex } from "../indexing/enqueue-index.ts";
-import { dropCodeIndex } from "../indexing/code-index-store.ts";
-import { codeIndexDatabase } from "../indexing/code-index-tables.ts";
+import { enqueueIndex } from "../queue/enqueue-index.ts";
+import { dropCodeIndex } from "../code-index/code-index-store.ts";
+import { codeIndexDatabase } from "../code-index/code-index-tables.ts";
 
 type Account = { id: number; login: string; type?: string } | null | undefined;
 type RepositoryRef = { id: number; full_name: string; private: boolean };

@@ -1,10 +1,10 @@
 import type { PgBoss } from "pg-boss";
 import type { Context, Probot } from "probot";
-import { getAppSlug } from "../app/get-app-slug.ts";
+import { getAppSlug } from "../github/get-app-slug.ts";
 import type { Database } from "../db/open-database.ts";
 import { enqueueReview } from "./enqueue-review.ts";
 import { helpText, parseCommand } from "./parse-command.ts";
-import { handleMemoryCommand } from "../memory/handle-memory-command.ts";
+import { handleMemoryCommand } from "./memory-command.ts";
 
 const WRITE_ROLES = new Set(["admin", "maintain", "write"]);
 

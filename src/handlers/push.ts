@@ -1,6 +1,6 @@
 import type { PgBoss } from "pg-boss";
 import type { Context } from "probot";
-import { enqueueIndex } from "../indexing/enqueue-index.ts";
+import { enqueueIndex } from "../queue/enqueue-index.ts";
 
 /**
  * `push`: a push to the default branch refreshes the repository's code index (in a worker). Pushes

@@ -2,11 +2,11 @@ import type { Logger } from "pino";
 import type { Config } from "../config/read-config.ts";
 import type { Database } from "../db/open-database.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
-import { loadRepoConfig } from "../pipeline/load-repo-config.ts";
-import { statusOf, type Octokit } from "../pipeline/github-types.ts";
+import { loadRepoConfig } from "../repo-config/load-repo-config.ts";
+import { statusOf, type Octokit } from "../github/github-types.ts";
 import type { JobHandler } from "../queue/jobs.ts";
-import { codeIndexDatabase } from "./code-index-tables.ts";
-import { readIndexState } from "./code-index-store.ts";
+import { codeIndexDatabase } from "../code-index/code-index-tables.ts";
+import { readIndexState } from "../code-index/code-index-store.ts";
 import {
   indexChangedFiles,
   indexRepositoryArchive,

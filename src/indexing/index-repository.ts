@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { Embedder } from "../embeddings/embedder.ts";
-import { chunkSource, type Chunk } from "../rag/chunk-source.ts";
-import type { CodeIndexDatabase, SkipCounts } from "./code-index-tables.ts";
-import { vectorLiteral } from "./code-index-tables.ts";
+import { chunkSource, type Chunk } from "./chunk-source.ts";
+import type { CodeIndexDatabase, SkipCounts } from "../code-index/code-index-tables.ts";
+import { vectorLiteral } from "../code-index/code-index-tables.ts";
 import {
   readCachedVectors,
   readFileHashes,
@@ -13,7 +13,7 @@ import {
   writeIndexState,
   type IndexedFile,
   type RepositoryScope,
-} from "./code-index-store.ts";
+} from "../code-index/code-index-store.ts";
 import type { ArchiveEntry } from "./read-tarball.ts";
 import { decodeText, skipByContent, skipByPath, type IndexSkipReason } from "./skip-file.ts";
 

@@ -1,4 +1,4 @@
-import { matchGlob } from "../pipeline/match-glob.ts";
+import { matchGlob } from "../repo-config/match-glob.ts";
 
 export type IndexSkipReason =
   | "binary"

@@ -1,4 +1,4 @@
-import { sanitizeUntrusted } from "../pipeline/sanitize-untrusted.ts";
+import { sanitizeUntrusted } from "../safety/sanitize-untrusted.ts";
 
 export const REPLY_SYSTEM_PROMPT = [
   "You are Revue, a code reviewer for a GitHub repository. Someone replied in a thread under one of your review comments.",

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Database } from "../db/open-database.ts";
-import { statusOf, type Octokit, type PullTarget } from "../pipeline/github-types.ts";
+import { statusOf, type Octokit, type PullTarget } from "../github/github-types.ts";
 
 /**
  * Reads the 👍/👎 on Revue's inline comments of one pull request and stores the counts on their

@@ -1,14 +1,14 @@
 import type { Logger } from "pino";
-import { getAppSlug } from "../app/get-app-slug.ts";
+import { getAppSlug } from "../github/get-app-slug.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
-import type { Octokit } from "../pipeline/github-types.ts";
-import type { FindingGate, MemoryProvider } from "../pipeline/review-extensions.ts";
+import type { Octokit } from "../github/github-types.ts";
+import type { FindingGate, MemoryProvider } from "../review/review-extensions.ts";
 import type { JobHandler, ReviewJob } from "../queue/jobs.ts";
 import type { WorkerDependencies } from "../runtime/start-workers.ts";
 import {
   createAnthropicConversationModel,
   type ConversationModel,
-} from "./anthropic-conversation-model.ts";
+} from "../model/anthropic-conversation-model.ts";
 import { collectReactions } from "./collect-reactions.ts";
 import { detectAddressed } from "./detect-addressed.ts";
 import { learnFromReply } from "./learn-from-reply.ts";

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Database } from "../db/open-database.ts";
-import { statusOf, type Octokit, type PullTarget } from "../pipeline/github-types.ts";
-import { parsePatch, type Hunk } from "../pipeline/parse-patch.ts";
+import { statusOf, type Octokit, type PullTarget } from "../github/github-types.ts";
+import { parsePatch, type Hunk } from "../diff/parse-patch.ts";
 
 /**
  * Whether a diff changes any of the old file's lines `start..end`: a line there is deleted or

@@ -1,11 +1,11 @@
 import type { Logger } from "pino";
 import type { Database } from "../db/open-database.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
-import { statusOf, type Octokit } from "../pipeline/github-types.ts";
-import { redactSecrets } from "../pipeline/scan-secrets.ts";
-import type { ConversationModel } from "./anthropic-conversation-model.ts";
+import { statusOf, type Octokit } from "../github/github-types.ts";
+import { redactSecrets } from "../safety/scan-secrets.ts";
+import type { ConversationModel } from "../model/anthropic-conversation-model.ts";
 import { buildReplyPrompt, excerptAround, REPLY_SYSTEM_PROMPT } from "./build-reply-prompt.ts";
-import type { LearnFromReplyJob } from "./memory-jobs.ts";
+import type { LearnFromReplyJob } from "../queue/memory-jobs.ts";
 import { memoriesWithVectors, memoryFromSource, rememberStatement } from "./memory-store.ts";
 import { memoryApplies, renderMemoryLine } from "./select-memories.ts";
 

@@ -1,6 +1,6 @@
 import type { Database } from "../db/open-database.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
-import type { FindingGate, MemoryProvider } from "../pipeline/review-extensions.ts";
+import type { FindingGate, MemoryProvider } from "../review/review-extensions.ts";
 import { decideGate, findingText, verdictOf, type LabelledVector } from "./decide-gate.ts";
 import { markMemoriesUsed, memoriesWithVectors } from "./memory-store.ts";
 import { diffText, selectMemories } from "./select-memories.ts";

@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
 import type { Database } from "../db/open-database.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
-import type { Octokit } from "../pipeline/github-types.ts";
-import type { MemoryCommandJob } from "./memory-jobs.ts";
+import type { Octokit } from "../github/github-types.ts";
+import type { MemoryCommandJob } from "../queue/memory-jobs.ts";
 import {
   forgetMemories,
   forgetMemory,

@@ -1,8 +1,8 @@
 import type { Memory } from "../db/schema.ts";
 import { cosineSimilarity } from "../embeddings/embedder.ts";
-import type { FileDiff } from "../pipeline/format-diff.ts";
-import { estimateTokens } from "../pipeline/estimate-tokens.ts";
-import { matchGlob } from "../pipeline/match-glob.ts";
+import type { FileDiff } from "../diff/format-diff.ts";
+import { estimateTokens } from "../model/estimate-tokens.ts";
+import { matchGlob } from "../repo-config/match-glob.ts";
 import { parseVector } from "./vector-text.ts";
 
 /** Whether a memory applies to a pull request by this author touching these paths. Pure. */

@@ -1,13 +1,9 @@
 import type { Queue } from "pg-boss";
 import type { ReviewMode, ReviewTrigger } from "../db/schema.ts";
-import type { IndexRepositoryJob } from "../indexing/index-job.ts";
+import type { IndexRepositoryJob } from "./index-job.ts";
 
 export type { IndexRepositoryJob };
-import type {
-  CollectReactionsJob,
-  LearnFromReplyJob,
-  MemoryCommandJob,
-} from "../memory/memory-jobs.ts";
+import type { CollectReactionsJob, LearnFromReplyJob, MemoryCommandJob } from "./memory-jobs.ts";
 
 /** A pull request review: the worker reads the PR's current head, so a queued job reviews the newest push. */
 export type ReviewJob = {

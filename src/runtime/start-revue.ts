@@ -8,7 +8,7 @@ import { migrateToLatest } from "../db/migrate.ts";
 import { openDatabase, type DatabaseHandle } from "../db/open-database.ts";
 import { startQueue } from "../queue/start-queue.ts";
 import { createMetrics, type Metrics } from "../metrics/create-metrics.ts";
-import { serveMetrics } from "../metrics/serve-metrics.ts";
+import { serveMetrics } from "../app/serve-metrics.ts";
 import { startSetupServer } from "../setup/start-setup-server.ts";
 import { createLogger } from "./create-logger.ts";
 import { startWorkers, type WorkerDependencies } from "./start-workers.ts";

@@ -14,7 +14,7 @@ import {
   modelReview,
   pullRequestOpened,
   PULL_NUMBER,
-} from "../pipeline/fixtures.ts";
+} from "../helpers/fixtures.ts";
 
 const SECRET = "e2e-webhook-secret";
 

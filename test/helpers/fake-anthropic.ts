@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import nock from "nock";
-import type { ModelReview } from "../../src/pipeline/review-output.ts";
+import type { ModelReview } from "../../src/review/review-output.ts";
 import { ANTHROPIC_TEST_URL } from "./revue-harness.ts";
 
 export type ModelReply =

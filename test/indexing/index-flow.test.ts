@@ -1,6 +1,6 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { codeIndexDatabase } from "../../src/indexing/code-index-tables.ts";
+import { codeIndexDatabase } from "../../src/code-index/code-index-tables.ts";
 import { FakeAnthropic } from "../helpers/fake-anthropic.ts";
 import { FakeGitHub } from "../helpers/fake-github.ts";
 import { makeTarball } from "../helpers/make-tarball.ts";
@@ -13,7 +13,7 @@ import {
   pullRequestOpened,
   PULL_NUMBER,
   REPOSITORY_ID,
-} from "../pipeline/fixtures.ts";
+} from "../helpers/fixtures.ts";
 
 const SHA1 = "a".repeat(40);
 const SHA2 = "b".repeat(40);

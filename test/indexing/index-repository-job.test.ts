@@ -1,9 +1,9 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readConfig } from "../../src/config/read-config.ts";
-import { codeIndexDatabase } from "../../src/indexing/code-index-tables.ts";
+import { codeIndexDatabase } from "../../src/code-index/code-index-tables.ts";
 import { indexRepositoryJob } from "../../src/indexing/index-job-handler.ts";
-import type { Octokit } from "../../src/pipeline/github-types.ts";
+import type { Octokit } from "../../src/github/github-types.ts";
 import { FakeGitHub } from "../helpers/fake-github.ts";
 import { makeTarball } from "../helpers/make-tarball.ts";
 import { TestOctokit } from "../helpers/revue-harness.ts";

@@ -9,7 +9,7 @@ import { TestOctokit, WEBHOOK_SECRET } from "../helpers/revue-harness.ts";
 import { silentLogger } from "../helpers/silent-logger.ts";
 import { backends, createTestDatabase } from "../helpers/test-database.ts";
 import { testPrivateKey } from "../helpers/test-keys.ts";
-import { HEAD_SHA, pullRequestOpened, PULL_NUMBER } from "../pipeline/fixtures.ts";
+import { HEAD_SHA, pullRequestOpened, PULL_NUMBER } from "../helpers/fixtures.ts";
 import { githubHeaders, httpApiEvent, lambdaContext, restApiEvent } from "./lambda-events.ts";
 
 const shapes = [

@@ -27,7 +27,7 @@ import {
   pullRequestOpened,
   PULL_NUMBER,
   REPOSITORY_ID,
-} from "../pipeline/fixtures.ts";
+} from "../helpers/fixtures.ts";
 import { lambdaContext } from "./lambda-events.ts";
 
 const job = (pullNumber: number): ReviewJob => ({

@@ -4,7 +4,7 @@ import { FakeAnthropic } from "../helpers/fake-anthropic.ts";
 import { FakeGitHub } from "../helpers/fake-github.ts";
 import { createHarness, type Harness } from "../helpers/revue-harness.ts";
 import { backends } from "../helpers/test-database.ts";
-import { examplePayload, modelReview, pullRequestOpened } from "../pipeline/fixtures.ts";
+import { examplePayload, modelReview, pullRequestOpened } from "../helpers/fixtures.ts";
 import { HEAD_SHA, jobsDone, PULL_NUMBER, seedFindings } from "./memory-fixtures.ts";
 
 const person = (login: string) => ({ login, type: "User" });

@@ -5,7 +5,7 @@ import { FakeAnthropic } from "../helpers/fake-anthropic.ts";
 import { FakeGitHub } from "../helpers/fake-github.ts";
 import { createHarness, type Harness } from "../helpers/revue-harness.ts";
 import { backends } from "../helpers/test-database.ts";
-import { changedFiles } from "../pipeline/fixtures.ts";
+import { changedFiles } from "../helpers/fixtures.ts";
 import {
   HEAD_SHA,
   jobsDone,

@@ -5,7 +5,7 @@ import {
   BASE_SHA,
   PULL_NUMBER,
   REPOSITORY_ID,
-} from "../pipeline/fixtures.ts";
+} from "../helpers/fixtures.ts";
 import type { FindingStatus } from "../../src/db/schema.ts";
 import type { JobName } from "../../src/queue/jobs.ts";
 

@@ -2,11 +2,7 @@ import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../../src/config/read-config.ts";
 import { createLocalEmbedder } from "../../src/embeddings/local-embedder.ts";
-import {
-  measureGate,
-  type CandidateFinding,
-  type PastFinding,
-} from "../../src/memory/measure-gate.ts";
+import { measureGate, type CandidateFinding, type PastFinding } from "../../bench/measure-gate.ts";
 
 const fixture = JSON.parse(
   await readFile(new URL("../fixtures/memory/past-findings.json", import.meta.url), "utf8"),

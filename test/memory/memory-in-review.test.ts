@@ -2,7 +2,7 @@ import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLocalEmbedder } from "../../src/embeddings/local-embedder.ts";
 import { rememberStatement } from "../../src/memory/memory-store.ts";
-import type { ModelReview } from "../../src/pipeline/review-output.ts";
+import type { ModelReview } from "../../src/review/review-output.ts";
 import { FakeAnthropic } from "../helpers/fake-anthropic.ts";
 import { FakeGitHub } from "../helpers/fake-github.ts";
 import { createHarness, type Harness } from "../helpers/revue-harness.ts";
@@ -12,7 +12,7 @@ import {
   INJECTION_FINDING,
   modelReview,
   pullRequestOpened,
-} from "../pipeline/fixtures.ts";
+} from "../helpers/fixtures.ts";
 import { jobsDone, PULL_NUMBER, REPOSITORY_ID, seedFindings } from "./memory-fixtures.ts";
 
 /** A finding of the kind this team keeps rejecting (`any` in test helpers). */

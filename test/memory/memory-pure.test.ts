@@ -5,7 +5,7 @@ import { linesTouched } from "../../src/memory/detect-addressed.ts";
 import { isStale } from "../../src/memory/render-memories.ts";
 import { memoryApplies, selectMemories } from "../../src/memory/select-memories.ts";
 import { parseVector, toVectorText } from "../../src/memory/vector-text.ts";
-import { parsePatch } from "../../src/pipeline/parse-patch.ts";
+import { parsePatch } from "../../src/diff/parse-patch.ts";
 import type { Memory } from "../../src/db/schema.ts";
 
 describe("memory commands", () => {

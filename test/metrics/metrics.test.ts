@@ -3,7 +3,7 @@ import nock from "nock";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createMetrics, type Metrics } from "../../src/metrics/create-metrics.ts";
-import { serveMetrics } from "../../src/metrics/serve-metrics.ts";
+import { serveMetrics } from "../../src/app/serve-metrics.ts";
 import { sendJob } from "../../src/queue/send-job.ts";
 import { FakeAnthropic } from "../helpers/fake-anthropic.ts";
 import { FakeGitHub } from "../helpers/fake-github.ts";
@@ -18,7 +18,7 @@ import {
   pullRequestOpened,
   PULL_NUMBER,
   REPOSITORY_ID,
-} from "../pipeline/fixtures.ts";
+} from "../helpers/fixtures.ts";
 
 async function until<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeAnthropic } from "../helpers/fake-anthropic.ts";
 import { FakeGitHub } from "../helpers/fake-github.ts";
 import { testPrivateKey } from "../helpers/test-keys.ts";
-import { changedFiles, modelReview, pullRequestOpened, PULL_NUMBER } from "../pipeline/fixtures.ts";
+import { changedFiles, modelReview, pullRequestOpened, PULL_NUMBER } from "../helpers/fixtures.ts";
 import { REPO_ROOT, runRevue, type RevueProcess } from "./revue-process.ts";
 
 /**

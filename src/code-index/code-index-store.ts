@@ -1,0 +1,233 @@
+import { sql } from "kysely";
+import type { Chunk } from "../indexing/chunk-source.ts";
+import {
+  embeddingColumn,
+  vectorLiteral,
+  type CodeIndexDatabase,
+  type SkipCounts,
+} from "./code-index-tables.ts";
+import { searchText } from "./search-text.ts";
+
+/** A repository's index, as every query is scoped: never one without the other. */
+export type RepositoryScope = { installationId: number; repositoryId: number };
+
+/** A file ready to be written: its chunks and one vector per chunk, in order. */
+export type IndexedFile = {
+  path: string;
+  contentHash: string;
+  bytes: number;
+  chunks: Chunk[];
+  vectors: string[];
+};
+
+/** The index row of a repository, or undefined when it was never indexed. */
+export async function readIndexState(db: CodeIndexDatabase, scope: RepositoryScope) {
+  return db
+    .selectFrom("code_indexes")
+    .selectAll()
+    .where("installation_id", "=", scope.installationId)
+    .where("repository_id", "=", scope.repositoryId)
+    .executeTakeFirst();
+}
+
+/** path -> content hash of every indexed file of the repository. */
+export async function readFileHashes(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom("code_files")
+    .select(["path", "content_hash"])
+    .where("installation_id", "=", scope.installationId)
+    .where("repository_id", "=", scope.repositoryId)
+    .execute();
+  return new Map(rows.map((row) => [row.path, row.content_hash]));
+}
+
+/**
+ * The embedding cache: vectors already stored in this installation for these content hashes and
+ * this model (text form). Scoped to the installation, so no vector or content crosses tenants.
+ */
+export async function readCachedVectors(
+  db: CodeIndexDatabase,
+  installationId: number,
+  model: string,
+  dimensions: number,
+  contentHashes: string[],
+): Promise<Map<string, string>> {
+  if (contentHashes.length === 0) return new Map();
+  const column = embeddingColumn(dimensions);
+  const rows = await db
+    .selectFrom("code_chunks")
+    .select(["content_hash", sql<string | number[]>`${sql.ref(column)}::text`.as("vector")])
+    .distinctOn("content_hash")
+    .where("installation_id", "=", installationId)
+    .where("embedding_model", "=", model)
+    .where("content_hash", "in", contentHashes)
+    .where(column, "is not", null)
+    .execute();
+  return new Map(
+    rows.map((row) => [
+      row.content_hash,
+      typeof row.vector === "string" ? row.vector : vectorLiteral(row.vector),
+    ]),
+  );
+}
+
+/**
+ * Replaces the chunks, symbols and file rows of `files` in one transaction (a file's old chunks go,
+ * its new ones come, atomically). Idempotent: writing the same files twice leaves one copy.
+ */
+export async function writeFiles(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  model: string,
+  dimensions: number,
+  files: IndexedFile[],
+): Promise<void> {
+  if (files.length === 0) return;
+  const column = embeddingColumn(dimensions);
+  await db.transaction().execute(async (trx) => {
+    const paths = files.map((file) => file.path);
+    await deleteFileRows(trx, scope, paths);
+    const rows = files.flatMap((file) =>
+      file.chunks.map((chunk, i) => ({
+        installation_id: scope.installationId,
+        repository_id: scope.repositoryId,
+        path: file.path,
+        start_line: chunk.startLine,
+        end_line: chunk.endLine,
+        kind: chunk.kind,
+        language: chunk.language,
+        content: chunk.content,
+        content_hash: chunk.contentHash,
+        symbols: chunk.symbols,
+        search_text: searchText(file.path, chunk.content),
+        embedding_model: model,
+        [column]: file.vectors[i]!,
+        _chunk: chunk,
+      })),
+    );
+    for (let start = 0; start < rows.length; start += 500) {
+      const slice = rows.slice(start, start + 500);
+      const inserted = await trx
+        .insertInto("code_chunks")
+        .values(slice.map(({ _chunk, ...row }) => row))
+        .returning("id")
+        .execute();
+      const symbols = slice.flatMap(({ _chunk }, i) => {
+        const named = (names: string[], role: "definition" | "reference") =>
+          [...new Set(names)].map((name) => ({
+            name,
+            role,
+            chunk_id: inserted[i]!.id,
+            installation_id: scope.installationId,
+            repository_id: scope.repositoryId,
+          }));
+        return [...named(_chunk.symbols, "definition"), ...named(_chunk.references, "reference")];
+      });
+      for (let s = 0; s < symbols.length; s += 2000) {
+        await trx
+          .insertInto("code_symbols")
+          .values(symbols.slice(s, s + 2000))
+          .execute();
+      }
+    }
+    await trx
+      .insertInto("code_files")
+      .values(
+        files.map((file) => ({
+          installation_id: scope.installationId,
+          repository_id: scope.repositoryId,
+          path: file.path,
+          content_hash: file.contentHash,
+          bytes: file.bytes,
+          chunks: file.chunks.length,
+        })),
+      )
+      .execute();
+  });
+}
+
+/** Removes files (their chunks, symbols and file rows) from the index. */
+export async function removeFiles(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  paths: string[],
+): Promise<void> {
+  if (paths.length === 0) return;
+  await db.transaction().execute((trx) => deleteFileRows(trx, scope, paths));
+}
+
+async function deleteFileRows(db: CodeIndexDatabase, scope: RepositoryScope, paths: string[]) {
+  for (let start = 0; start < paths.length; start += 1000) {
+    const slice = paths.slice(start, start + 1000);
+    await db
+      .deleteFrom("code_chunks")
+      .where("installation_id", "=", scope.installationId)
+      .where("repository_id", "=", scope.repositoryId)
+      .where("path", "in", slice)
+      .execute();
+    await db
+      .deleteFrom("code_files")
+      .where("installation_id", "=", scope.installationId)
+      .where("repository_id", "=", scope.repositoryId)
+      .where("path", "in", slice)
+      .execute();
+  }
+}
+
+/** Records a finished index run: commit, model, counts and what was skipped. */
+export async function writeIndexState(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  state: { commitSha: string | null; model: string; dimensions: number; skipped: SkipCounts },
+): Promise<{ files: number; chunks: number }> {
+  const counts = await db
+    .selectFrom("code_files")
+    .select([
+      sql<number>`count(*)::int`.as("files"),
+      sql<number>`coalesce(sum(chunks), 0)::int`.as("chunks"),
+    ])
+    .where("installation_id", "=", scope.installationId)
+    .where("repository_id", "=", scope.repositoryId)
+    .executeTakeFirstOrThrow();
+  const values = {
+    commit_sha: state.commitSha,
+    embedding_model: state.model,
+    dimensions: state.dimensions,
+    files: counts.files,
+    chunks: counts.chunks,
+    skipped: JSON.stringify(state.skipped),
+    indexed_at: new Date(),
+  };
+  await db
+    .insertInto("code_indexes")
+    .values({
+      repository_id: scope.repositoryId,
+      installation_id: scope.installationId,
+      ...values,
+    })
+    .onConflict((oc) => oc.column("repository_id").doUpdateSet(values))
+    .execute();
+  return counts;
+}
+
+/**
+ * Drops the index of some repositories of an installation, or of all its repositories (the App was
+ * removed from them, so Revue must no longer hold their code). Chunks take their symbols along.
+ */
+export async function dropCodeIndex(
+  db: CodeIndexDatabase,
+  installationId: number,
+  repositoryIds?: number[],
+): Promise<void> {
+  if (repositoryIds?.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    for (const table of ["code_chunks", "code_files", "code_indexes"] as const) {
+      let query = trx.deleteFrom(table).where("installation_id", "=", installationId);
+      if (repositoryIds) query = query.where("repository_id", "in", repositoryIds);
+      await query.execute();
+    }
+  });
+}

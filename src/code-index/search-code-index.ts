@@ -1,0 +1,193 @@
+import { sql } from "kysely";
+import { embeddingColumn, vectorLiteral, type CodeIndexDatabase } from "./code-index-tables.ts";
+import type { RepositoryScope } from "./code-index-store.ts";
+import { identifierQuery } from "./search-text.ts";
+
+export type FoundChunk = {
+  id: number;
+  path: string;
+  start_line: number;
+  end_line: number;
+  content: string;
+};
+
+const CHUNK_COLUMNS = ["c.id", "c.path", "c.start_line", "c.end_line", "c.content"] as const;
+
+// Every function here filters by installation and repository first: no path returns another
+// repository's or installation's rows.
+
+/** Chunks that define any of `names`, those defining earlier (more used) names first. */
+export async function findDefinitions(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  names: string[],
+  limit: number,
+): Promise<FoundChunk[]> {
+  if (names.length === 0) return [];
+  const rows = await db
+    .selectFrom("code_symbols as s")
+    .innerJoin("code_chunks as c", "c.id", "s.chunk_id")
+    .select([...CHUNK_COLUMNS, "s.name"])
+    .where("s.installation_id", "=", scope.installationId)
+    .where("s.repository_id", "=", scope.repositoryId)
+    .where("c.installation_id", "=", scope.installationId)
+    .where("c.repository_id", "=", scope.repositoryId)
+    .where("s.role", "=", "definition")
+    .where("s.name", "in", names)
+    .limit(limit * 4)
+    .execute();
+  const order = new Map(names.map((name, i) => [name, i]));
+  return distinctChunks(
+    rows.sort((a, b) => order.get(a.name)! - order.get(b.name)! || a.id - b.id),
+  ).slice(0, limit);
+}
+
+/** Chunks that call, import or otherwise reference any of `names`, most names matched first. */
+export async function findReferences(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  names: string[],
+  limit: number,
+): Promise<FoundChunk[]> {
+  if (names.length === 0) return [];
+  return db
+    .selectFrom("code_symbols as s")
+    .innerJoin("code_chunks as c", "c.id", "s.chunk_id")
+    .select(CHUNK_COLUMNS)
+    .where("s.installation_id", "=", scope.installationId)
+    .where("s.repository_id", "=", scope.repositoryId)
+    .where("c.installation_id", "=", scope.installationId)
+    .where("c.repository_id", "=", scope.repositoryId)
+    .where("s.role", "=", "reference")
+    .where("s.name", "in", names)
+    .groupBy(CHUNK_COLUMNS)
+    .orderBy(sql`count(*)`, "desc")
+    .orderBy("c.id")
+    .limit(limit)
+    .execute();
+}
+
+/** The names defined by the chunks of `path` that overlap the given old-side line ranges. */
+export async function findSymbolsInRanges(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  path: string,
+  ranges: [number, number][],
+): Promise<string[]> {
+  if (ranges.length === 0) return [];
+  const rows = await db
+    .selectFrom("code_chunks")
+    .select("symbols")
+    .where("installation_id", "=", scope.installationId)
+    .where("repository_id", "=", scope.repositoryId)
+    .where("path", "=", path)
+    .where((eb) =>
+      eb.or(
+        ranges.map(([start, end]) =>
+          eb.and([eb("start_line", "<=", end), eb("end_line", ">=", start)]),
+        ),
+      ),
+    )
+    .execute();
+  return [...new Set(rows.flatMap((row) => row.symbols))];
+}
+
+/**
+ * Nearest chunks by cosine distance on the HNSW index of the model's dimension, filtered by
+ * installation, repository and model. pgvector's iterative index scan keeps scanning the graph
+ * until `limit` rows pass the filter, so one repository among many still gets its results.
+ */
+export async function findSimilar(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  embedding: { model: string; vector: number[] },
+  limit: number,
+  options: { efSearch?: number } = {},
+): Promise<(FoundChunk & { distance: number })[]> {
+  const column = embeddingColumn(embedding.vector.length);
+  const literal = vectorLiteral(embedding.vector);
+  return db.transaction().execute(async (trx) => {
+    await sql`SET LOCAL hnsw.iterative_scan = relaxed_order`.execute(trx);
+    await sql`SET LOCAL hnsw.ef_search = ${sql.lit(options.efSearch ?? 100)}`.execute(trx);
+    const distance = sql<number>`${sql.ref(`c.${column}`)} <=> ${literal}::vector(${sql.lit(embedding.vector.length)})`;
+    const nearest = trx
+      .selectFrom("code_chunks as c")
+      .select([...CHUNK_COLUMNS, distance.as("distance")])
+      .where("c.installation_id", "=", scope.installationId)
+      .where("c.repository_id", "=", scope.repositoryId)
+      .where("c.embedding_model", "=", embedding.model)
+      .orderBy(distance)
+      .limit(limit)
+      .as("nearest");
+    // Relaxed order may return rows slightly out of order: sort the few again.
+    return trx
+      .selectFrom(nearest)
+      .selectAll()
+      .orderBy("distance")
+      .execute()
+      .then((rows) => rows.map((row) => ({ ...row, distance: Number(row.distance) })));
+  });
+}
+
+/** The same query as an exact scan (no index), for measuring the index's recall. */
+export async function findSimilarExact(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  embedding: { model: string; vector: number[] },
+  limit: number,
+): Promise<FoundChunk[]> {
+  return db.transaction().execute(async (trx) => {
+    await sql`SET LOCAL enable_indexscan = off`.execute(trx);
+    await sql`SET LOCAL enable_bitmapscan = off`.execute(trx);
+    const column = embeddingColumn(embedding.vector.length);
+    const distance = sql<number>`${sql.ref(`c.${column}`)} <=> ${vectorLiteral(embedding.vector)}::vector(${sql.lit(embedding.vector.length)})`;
+    return trx
+      .selectFrom("code_chunks as c")
+      .select(CHUNK_COLUMNS)
+      .where("c.installation_id", "=", scope.installationId)
+      .where("c.repository_id", "=", scope.repositoryId)
+      .where("c.embedding_model", "=", embedding.model)
+      .orderBy(distance)
+      .limit(limit)
+      .execute();
+  });
+}
+
+/** Chunks containing any of the identifiers `names` (full-text, GIN), best ts_rank first. */
+export async function findByIdentifiers(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  names: string[],
+  limit: number,
+): Promise<FoundChunk[]> {
+  const query = identifierQuery(names);
+  if (query === null) return [];
+  const tsquery = sql`to_tsquery('simple'::regconfig, ${query})`;
+  return db
+    .selectFrom("code_chunks as c")
+    .select(CHUNK_COLUMNS)
+    .where("c.installation_id", "=", scope.installationId)
+    .where("c.repository_id", "=", scope.repositoryId)
+    .where(sql<boolean>`c.search_vector @@ ${tsquery}`)
+    .orderBy(sql`ts_rank(c.search_vector, ${tsquery})`, "desc")
+    .orderBy("c.id")
+    .limit(limit)
+    .execute();
+}
+
+function distinctChunks<T extends FoundChunk>(rows: T[]): FoundChunk[] {
+  const seen = new Set<number>();
+  const out: FoundChunk[] = [];
+  for (const row of rows) {
+    if (seen.has(row.id)) continue;
+    seen.add(row.id);
+    out.push({
+      id: row.id,
+      path: row.path,
+      start_line: row.start_line,
+      end_line: row.end_line,
+      content: row.content,
+    });
+  }
+  return out;
+}

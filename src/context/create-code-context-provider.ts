@@ -1,0 +1,149 @@
+import type { Database } from "../db/open-database.ts";
+import type { Embedder } from "../embeddings/embedder.ts";
+import { codeIndexDatabase, type CodeIndexDatabase } from "../code-index/code-index-tables.ts";
+import { readIndexState, type RepositoryScope } from "../code-index/code-index-store.ts";
+import type { ContextProvider } from "../review/review-extensions.ts";
+import { fuseRankings } from "./fuse-rankings.ts";
+import { packContext } from "./pack-context.ts";
+import { readDiffNames, type DiffNames } from "./read-diff-names.ts";
+import {
+  findByIdentifiers,
+  findDefinitions,
+  findReferences,
+  findSimilar,
+  findSymbolsInRanges,
+  type FoundChunk,
+} from "../code-index/search-code-index.ts";
+
+export type FusionWeights = Record<keyof RetrievedContext["rankings"], number>;
+
+/**
+ * How much each retriever counts in the fusion. Definitions and callers are what a reviewer needs
+ * most; similar code and identifier hits fill in. Chosen on bench/retrieval-quality-bench.ts (equal
+ * weights put the fused result below the symbol table alone there), so not independently validated.
+ */
+export const DEFAULT_FUSION_WEIGHTS: FusionWeights = {
+  definitions: 3,
+  references: 1,
+  similar: 0.5,
+  identifiers: 0.5,
+};
+
+/** Candidates each retriever contributes before fusion. */
+const PER_RETRIEVER = 20;
+/** Names looked up; a diff using hundreds of names gets its most frequent ones. */
+const MAX_NAMES = 60;
+
+export type RetrievedContext = {
+  /** Best first, without what the diff already shows. */
+  chunks: FoundChunk[];
+  /** Each retriever's ranking (chunk ids), for measuring them apart. */
+  rankings: Record<"definitions" | "references" | "similar" | "identifiers", number[]>;
+};
+
+/**
+ * Retrieves the code a reviewer of `names` needs: the definitions of the names the change uses,
+ * the places that reference what it declares or modifies, similar code (vector search) and exact
+ * identifiers (full-text search), fused by reciprocal rank, minus the lines the diff shows.
+ * Returns nothing when the repository has no index built with `embedder`'s model.
+ */
+export async function retrieveContext(
+  db: CodeIndexDatabase,
+  embedder: Embedder,
+  scope: RepositoryScope,
+  names: DiffNames,
+  options: { limit?: number; signal?: AbortSignal; weights?: FusionWeights } = {},
+): Promise<RetrievedContext> {
+  const empty: RetrievedContext = {
+    chunks: [],
+    rankings: { definitions: [], references: [], similar: [], identifiers: [] },
+  };
+  const state = await readIndexState(db, scope);
+  if (!state || state.embedding_model !== embedder.model || state.chunks === 0) return empty;
+
+  const used = names.used.slice(0, MAX_NAMES);
+  const modified = new Set(names.declared);
+  for (const [path, ranges] of names.shownRanges) {
+    for (const symbol of await findSymbolsInRanges(db, scope, path, ranges)) {
+      if (!symbol.includes(".")) modified.add(symbol);
+    }
+  }
+  const [vector] = names.changedText.trim()
+    ? await embedder.embed([names.changedText], { signal: options.signal })
+    : [];
+  const [definitions, references, similar, identifiers] = await Promise.all([
+    findDefinitions(db, scope, used, PER_RETRIEVER),
+    findReferences(db, scope, [...modified].slice(0, MAX_NAMES), PER_RETRIEVER),
+    vector
+      ? findSimilar(db, scope, { model: embedder.model, vector }, PER_RETRIEVER)
+      : Promise.resolve([]),
+    findByIdentifiers(db, scope, used, PER_RETRIEVER),
+  ]);
+
+  const byId = new Map<number, FoundChunk>();
+  const shown = (chunk: FoundChunk) =>
+    names.removedPaths.has(chunk.path) ||
+    (names.shownRanges.get(chunk.path) ?? []).some(
+      ([start, end]) => chunk.start_line <= end && chunk.end_line >= start,
+    );
+  const ranking = (chunks: FoundChunk[]) =>
+    chunks.filter((chunk) => !shown(chunk)).map((chunk) => (byId.set(chunk.id, chunk), chunk.id));
+  const rankings = {
+    definitions: ranking(definitions),
+    references: ranking(references),
+    similar: ranking(similar),
+    identifiers: ranking(identifiers),
+  };
+  const weights = options.weights ?? DEFAULT_FUSION_WEIGHTS;
+  const fused = fuseRankings([
+    { ids: rankings.definitions, weight: weights.definitions },
+    { ids: rankings.references, weight: weights.references },
+    { ids: rankings.similar, weight: weights.similar },
+    { ids: rankings.identifiers, weight: weights.identifiers },
+  ]);
+  return {
+    chunks: fused.slice(0, options.limit ?? 40).map(({ id }) => byId.get(id)!),
+    rankings,
+  };
+}
+
+/**
+ * The review pipeline's context slot, filled from the codebase index: retrieved chunks rendered
+ * as `### path:start-end` blocks within the token budget. A repository without an index gets
+ * empty context at the cost of one indexed lookup. Never fails a review: a retrieval error is
+ * logged and the review goes on without context.
+ */
+export function createCodeContextProvider(deps: {
+  db: Database;
+  embedder: Embedder;
+}): ContextProvider {
+  const db = codeIndexDatabase(deps.db);
+  return async (scope, budgetTokens) => {
+    try {
+      const started = Date.now();
+      const retrieved = await retrieveContext(
+        db,
+        deps.embedder,
+        { installationId: scope.installationId, repositoryId: scope.repositoryId },
+        readDiffNames(scope.files),
+      );
+      const packed = packContext(
+        retrieved.chunks.map((chunk) => ({
+          path: chunk.path,
+          startLine: chunk.start_line,
+          endLine: chunk.end_line,
+          content: chunk.content,
+        })),
+        budgetTokens,
+      );
+      scope.log.info(
+        { chunks: packed.used.length, files: packed.files.length, ms: Date.now() - started },
+        "codebase context retrieved",
+      );
+      return { text: packed.text, files: packed.files };
+    } catch (error) {
+      scope.log.warn({ err: error }, "codebase context unavailable; reviewing without it");
+      return { text: "", files: [] };
+    }
+  };
+}

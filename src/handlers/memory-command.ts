@@ -1,0 +1,59 @@
+import { fromKysely, type PgBoss } from "pg-boss";
+import type { Context } from "probot";
+import type { Database } from "../db/open-database.ts";
+import { recordDelivery } from "./record-delivery.ts";
+import type { Command } from "./parse-command.ts";
+import { sendJob } from "../queue/send-job.ts";
+
+const WRITE_ROLES = new Set(["admin", "maintain", "write"]);
+
+/**
+ * `@revue remember|forget|memories` on a pull request (the 👀 is already there). Listing is open to
+ * anyone who can comment; `remember` and `forget` change what Revue does in the whole repository,
+ * so they need write access. Enqueues a `memory-command` job (embedding and the reply happen in the
+ * worker) with the delivery in one transaction, so a redelivery does nothing.
+ */
+export async function handleMemoryCommand(
+  deps: { db: Database; boss: PgBoss },
+  context: Context<"issue_comment.created">,
+  command: Extract<Command, { kind: "remember" | "forget" | "forget-stale" | "memories" }>,
+  reply: (body: string) => Promise<unknown>,
+): Promise<void> {
+  const { payload } = context;
+  const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
+  const login = payload.comment.user?.login ?? payload.sender.login;
+  if (command.kind !== "memories") {
+    const { data: permission } = await context.octokit.rest.repos.getCollaboratorPermissionLevel({
+      ...repo,
+      username: login,
+    });
+    if (!WRITE_ROLES.has(permission.role_name ?? "") && !WRITE_ROLES.has(permission.permission)) {
+      await reply(
+        `@${login} only people with write access to this repository can change what Revue remembers. You can still teach it for your own pull requests by replying to its review comments.`,
+      );
+      context.log.info({ login, command: command.kind }, "memory command refused: no write access");
+      return;
+    }
+  }
+  const outcome = await deps.db.transaction().execute(async (trx) => {
+    if (!(await recordDelivery(trx, context.id, "issue_comment.created"))) return "redelivery";
+    await sendJob(
+      deps.boss,
+      "memory-command",
+      {
+        installationId: payload.installation!.id,
+        repositoryId: payload.repository.id,
+        owner: repo.owner,
+        repo: repo.repo,
+        pullNumber: payload.issue.number,
+        deliveryId: context.id,
+        login,
+        commentUrl: payload.comment.html_url,
+        command,
+      },
+      { db: fromKysely(trx) },
+    );
+    return "queued";
+  });
+  context.log.info({ outcome, command: command.kind, login }, "memory command handled");
+}

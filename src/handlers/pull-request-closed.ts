@@ -1,0 +1,49 @@
+import { fromKysely, type PgBoss } from "pg-boss";
+import type { Context } from "probot";
+import type { Database } from "../db/open-database.ts";
+import { recordDelivery } from "./record-delivery.ts";
+import { sendJob } from "../queue/send-job.ts";
+
+/**
+ * `pull_request.closed` (merged or not): when Revue left inline comments on it, enqueue a
+ * `collect-reactions` job that reads their 👍/👎 (GitHub sends no webhook for reactions).
+ */
+export async function handlePullRequestClosed(
+  deps: { db: Database; boss: PgBoss },
+  context: Context<"pull_request.closed">,
+): Promise<void> {
+  const { payload } = context;
+  const installationId = payload.installation?.id;
+  if (!installationId) return;
+  const commented = await deps.db
+    .selectFrom("findings")
+    .select("id")
+    .where("installation_id", "=", installationId)
+    .where("repository_id", "=", payload.repository.id)
+    .where("pull_number", "=", payload.pull_request.number)
+    .where("github_comment_id", "is not", null)
+    .limit(1)
+    .executeTakeFirst();
+  if (!commented) {
+    context.log.debug("closed pull request without Revue comments: nothing to read");
+    return;
+  }
+  const outcome = await deps.db.transaction().execute(async (trx) => {
+    if (!(await recordDelivery(trx, context.id, "pull_request.closed"))) return "redelivery";
+    await sendJob(
+      deps.boss,
+      "collect-reactions",
+      {
+        installationId,
+        repositoryId: payload.repository.id,
+        owner: payload.repository.owner.login,
+        repo: payload.repository.name,
+        pullNumber: payload.pull_request.number,
+        deliveryId: context.id,
+      },
+      { db: fromKysely(trx) },
+    );
+    return "queued";
+  });
+  context.log.info({ outcome }, "reactions collection requested");
+}

@@ -1,0 +1,153 @@
+import { createHash } from "node:crypto";
+import { chunkLineWindows } from "./chunk-line-windows.ts";
+import { chunkSyntaxTree, type ChunkSpan } from "./chunk-syntax-tree.ts";
+import { indexReferences, type ReferenceIndex } from "./index-references.ts";
+import { languageForPath, type SourceLanguage } from "./language-for-path.ts";
+import { loadParser } from "./load-parser.ts";
+import { syntaxRules } from "./syntax-rules.ts";
+
+export { languageForPath };
+
+export type ChunkKind =
+  "function" | "method" | "class" | "interface" | "type" | "module" | "block" | "window";
+
+export type Chunk = {
+  path: string;
+  language: string | null;
+  kind: ChunkKind;
+  /** 1-based, inclusive, in the file as given (a BOM or CRLF line ends do not shift lines). */
+  startLine: number;
+  endLine: number;
+  /**
+   * The chunk's lines, preceded for a piece of a split definition by the signatures enclosing it
+   * and an indented "..." where lines were skipped (`class Foo {\n  bar(x) {\n    ...\n`), so the
+   * piece reads on its own. Line ends are "\n".
+   */
+  content: string;
+  /**
+   * The signatures of the definitions the chunk is in or is, outermost first, one or more lines
+   * each (`class Foo {\n  bar(x) {`); null for module, block and window chunks.
+   */
+  signature: string | null;
+  /** Names the chunk defines: functions, classes, types; methods both as "Class.method" and "method". */
+  symbols: string[];
+  /**
+   * Names the chunk uses that it does not define: callees, types, imports, base classes. Distinct,
+   * in order of first use, without keywords, common builtins and one-character names.
+   */
+  references: string[];
+  /** sha256 (hex) of `content`: the same text in any file or at any line has the same hash. */
+  contentHash: string;
+};
+
+export type ChunkOptions = {
+  /** The longest chunk cut along syntax, in lines (prefix not counted). Default 120. */
+  maxChunkLines?: number;
+  /** Lines per window when the file cannot be cut along syntax. Default 60. */
+  windowLines?: number;
+  /** Lines each window shares with the previous one. Default 10. */
+  windowOverlap?: number;
+};
+
+type Settings = Required<ChunkOptions>;
+
+/**
+ * Cuts a source file into chunks for retrieval, along its syntax where we have a grammar for its
+ * language (see src/context/README.md), and into overlapping line windows otherwise, or when the
+ * parse is too broken to find any definition.
+ *
+ * Guarantees: chunks come in file order; every non-blank line is in at least one chunk (exactly
+ * one unless the chunks are windows); whitespace-only content and content containing NUL bytes
+ * (binary) give []. It never throws because of the content; it throws a RangeError for invalid
+ * options, and an Error when the tree-sitter runtime or a grammar cannot be loaded (a broken
+ * install). Pure apart from loading grammars once per process.
+ */
+export async function chunkSource(
+  path: string,
+  content: string,
+  options: ChunkOptions = {},
+): Promise<Chunk[]> {
+  const settings = validate(options);
+  if (content.includes("\0")) return [];
+  const text = content.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
+  const lines = text.split("\n");
+  if (lines.every((line) => line.trim() === "")) return [];
+
+  const language = languageForPath(path);
+  const toChunk = (span: ChunkSpan, references: ReferenceIndex | null): Chunk => {
+    const body = lines.slice(span.startRow, span.endRow + 1);
+    const chunkContent = [...span.prefix, ...body].join("\n");
+    return {
+      path,
+      language,
+      kind: span.kind,
+      startLine: span.startRow + 1,
+      endLine: span.endRow + 1,
+      content: chunkContent,
+      signature: span.signature,
+      symbols: span.symbols,
+      references: references?.namesIn(span.startRow, span.endRow, span.symbols) ?? [],
+      contentHash: createHash("sha256").update(chunkContent).digest("hex"),
+    };
+  };
+
+  if (language !== null) {
+    const chunks = await chunkAlongSyntax(language, text, lines, settings.maxChunkLines, toChunk);
+    if (chunks !== null) return chunks;
+  }
+  return chunkLineWindows(lines, settings.windowLines, settings.windowOverlap).map(
+    ([startRow, endRow]) =>
+      toChunk({ kind: "window", startRow, endRow, prefix: [], signature: null, symbols: [] }, null),
+  );
+}
+
+/** Null when the file should fall back to windows: no usable parse, or a failure while chunking. */
+async function chunkAlongSyntax(
+  language: SourceLanguage,
+  text: string,
+  lines: readonly string[],
+  maxChunkLines: number,
+  toChunk: (span: ChunkSpan, references: ReferenceIndex) => Chunk,
+): Promise<Chunk[] | null> {
+  const rules = syntaxRules[language];
+  const parser = await loadParser(rules.grammar);
+  let tree;
+  try {
+    tree = parser.parse(text);
+  } catch {
+    return null;
+  }
+  if (tree === null) return null;
+  try {
+    const spans = chunkSyntaxTree(tree, lines, rules, maxChunkLines);
+    if (spans === null) return null;
+    const references = indexReferences(tree.rootNode, rules);
+    return spans.map((span) => toChunk(span, references));
+  } catch {
+    // A tree shape the rules did not foresee must not stop indexing: windows still work.
+    return null;
+  } finally {
+    tree.delete();
+  }
+}
+
+function validate(options: ChunkOptions): Settings {
+  const settings: Settings = {
+    maxChunkLines: options.maxChunkLines ?? 120,
+    windowLines: options.windowLines ?? 60,
+    windowOverlap: options.windowOverlap ?? 10,
+  };
+  for (const [name, value] of Object.entries(settings)) {
+    if (!Number.isInteger(value) || value < (name === "windowOverlap" ? 0 : 1)) {
+      throw new RangeError(
+        `chunkSource: ${name} must be a whole number >= ${name === "windowOverlap" ? 0 : 1}, got ${value}`,
+      );
+    }
+  }
+  if (settings.windowOverlap >= settings.windowLines) {
+    throw new RangeError(
+      `chunkSource: windowOverlap (${settings.windowOverlap}) must be less than windowLines (${settings.windowLines})`,
+    );
+  }
+  return settings;
+}

@@ -1,0 +1,98 @@
+import type { Logger } from "pino";
+import { statusOf, type Octokit, type RepoRef } from "../github/github-types.ts";
+
+export type ReviewComment = {
+  path: string;
+  body: string;
+  line: number;
+  side: "LEFT" | "RIGHT";
+  start_line?: number;
+  start_side?: "LEFT" | "RIGHT";
+};
+
+export type PostedReview = {
+  reviewId: number;
+  /** Comments that GitHub accepted, in the order given. */
+  posted: ReviewComment[];
+  /** Comments GitHub refused (422) even after anchoring, with its message. */
+  rejected: { comment: ReviewComment; message: string }[];
+};
+
+/**
+ * Posts one review with event COMMENT (never APPROVE or REQUEST_CHANGES: the bot never approves).
+ * If GitHub refuses it with 422 because of a comment, finds the bad comments by bisection over
+ * pending (unsubmitted, invisible) reviews that are deleted again, then posts the rest: one bad
+ * comment never loses the review. Throws for anything but a comment-caused 422.
+ */
+export async function postReview(
+  octokit: Octokit,
+  target: RepoRef & { pullNumber: number; commitId: string },
+  body: string,
+  comments: ReviewComment[],
+  log: Logger,
+): Promise<PostedReview> {
+  const base = {
+    owner: target.owner,
+    repo: target.repo,
+    pull_number: target.pullNumber,
+    commit_id: target.commitId,
+  };
+  try {
+    const { data } = await octokit.rest.pulls.createReview({
+      ...base,
+      body,
+      event: "COMMENT",
+      comments,
+    });
+    return { reviewId: data.id, posted: comments, rejected: [] };
+  } catch (error) {
+    if (statusOf(error) !== 422 || comments.length === 0) throw error;
+    log.warn({ comments: comments.length }, "review refused with 422: bisecting its comments");
+  }
+
+  const rejected: PostedReview["rejected"] = [];
+  const bisect = async (group: ReviewComment[]): Promise<void> => {
+    if (group.length === 0) return;
+    const refusal = await tryPending(octokit, base, group);
+    if (refusal === null) return;
+    if (group.length === 1) {
+      rejected.push({ comment: group[0]!, message: refusal });
+      return;
+    }
+    const middle = Math.ceil(group.length / 2);
+    await bisect(group.slice(0, middle));
+    await bisect(group.slice(middle));
+  };
+  await bisect(comments);
+  const bad = new Set(rejected.map((r) => r.comment));
+  const good = comments.filter((c) => !bad.has(c));
+  const { data } = await octokit.rest.pulls.createReview({
+    ...base,
+    body,
+    event: "COMMENT",
+    comments: good,
+  });
+  log.info({ posted: good.length, rejected: rejected.length }, "review posted after bisection");
+  return { reviewId: data.id, posted: good, rejected };
+}
+
+/** Creates a pending review with `comments` and deletes it. Returns GitHub's 422 message, or null if accepted. */
+async function tryPending(
+  octokit: Octokit,
+  base: RepoRef & { pull_number: number; commit_id: string },
+  comments: ReviewComment[],
+): Promise<string | null> {
+  try {
+    const { data } = await octokit.rest.pulls.createReview({ ...base, comments });
+    await octokit.rest.pulls.deletePendingReview({
+      owner: base.owner,
+      repo: base.repo,
+      pull_number: base.pull_number,
+      review_id: data.id,
+    });
+    return null;
+  } catch (error) {
+    if (statusOf(error) !== 422) throw error;
+    return (error as Error).message;
+  }
+}

@@ -1,0 +1,44 @@
+import type { Octokit, RepoRef } from "../github/github-types.ts";
+import { SUMMARY_MARKER } from "./render-summary.ts";
+
+/**
+ * Writes the summary as one PR comment, edited in place on every review. Uses the stored comment
+ * id, or finds Revue's earlier comment by its marker (so a lost id or a retried job never adds a
+ * second one). Returns the comment id.
+ */
+export async function upsertSummaryComment(
+  octokit: Octokit,
+  target: RepoRef & { pullNumber: number },
+  body: string,
+  knownCommentId: number | null,
+  botLogin: string,
+): Promise<number> {
+  const issue = { owner: target.owner, repo: target.repo, issue_number: target.pullNumber };
+  let commentId = knownCommentId;
+  if (commentId === null) {
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+      ...issue,
+      per_page: 100,
+    });
+    const mine = comments.find(
+      (c) => c.user?.login === botLogin && c.body?.includes(SUMMARY_MARKER),
+    );
+    commentId = mine?.id ?? null;
+  }
+  if (commentId !== null) {
+    try {
+      await octokit.rest.issues.updateComment({
+        owner: target.owner,
+        repo: target.repo,
+        comment_id: commentId,
+        body,
+      });
+      return commentId;
+    } catch (error) {
+      // Someone deleted it: write a new one.
+      if ((error as { status?: number }).status !== 404) throw error;
+    }
+  }
+  const { data } = await octokit.rest.issues.createComment({ ...issue, body });
+  return data.id;
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { estimateTokens } from "../../src/model/estimate-tokens.ts";
+import { packContext } from "../../src/context/pack-context.ts";
+
+const chunk = (path: string, lines: number, content = "x".repeat(lines * 40)) => ({
+  path,
+  startLine: 1,
+  endLine: lines,
+  content,
+});
+
+describe("packContext", () => {
+  it("renders blocks best first and skips one that does not fit for smaller ones after it", () => {
+    const packed = packContext(
+      [chunk("a.ts", 2), chunk("big.ts", 200), chunk("b.ts", 2), chunk("a.ts", 1)],
+      100,
+    );
+    expect(packed.files).toEqual(["a.ts", "b.ts"]);
+    expect(packed.text.startsWith("### a.ts:1-2\n```\n")).toBe(true);
+    expect(estimateTokens(packed.text)).toBeLessThanOrEqual(100);
+  });
+
+  it("uses a longer fence when the code contains one", () => {
+    const packed = packContext([chunk("README.md", 3, "```ts\ncode\n```")], 100);
+    expect(packed.text).toBe("### README.md:1-3\n````\n```ts\ncode\n```\n````");
+  });
+
+  it("gives nothing for a zero budget", () => {
+    expect(packContext([chunk("a.ts", 1)], 0)).toEqual({ text: "", files: [], used: [] });
+  });
+});
