@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Chunk } from "../indexing/chunk-source.ts";
+import type { Chunk } from "./chunk.ts";
 import {
   embeddingColumn,
   vectorLiteral,

@@ -1,5 +1,5 @@
 import type { Node, Tree } from "web-tree-sitter";
-import type { ChunkKind } from "./chunk-source.ts";
+import type { ChunkKind } from "../code-index/chunk.ts";
 import { fieldName } from "./syntax-names.ts";
 import type { DefinitionKind, DefinitionRule, SyntaxRules } from "./syntax-rules.ts";
 

@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import type { Queue } from "pg-boss";
 import type { ReviewMode, ReviewTrigger } from "../db/schema.ts";
 import type { IndexRepositoryJob } from "./index-job.ts";
@@ -33,7 +34,20 @@ export type JobPayloads = {
 
 export type JobName = keyof JobPayloads;
 
-export type { JobHandler } from "./work-jobs.ts";
+export type JobContext = {
+  /** A logger whose every line carries the job's id and name. */
+  log: Logger;
+  jobId: string;
+  /** 0 on the first attempt. */
+  retryCount: number;
+  /** Aborted when the worker is stopping or the job expired: hand the job back soon. */
+  signal: AbortSignal;
+};
+
+export type JobHandler<N extends JobName> = (
+  payload: JobPayloads[N],
+  context: JobContext,
+) => Promise<void>;
 
 /** The name of the queue a job lands in when it has used up its retries. */
 export function deadLetterQueueOf(name: JobName): string {

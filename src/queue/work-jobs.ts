@@ -1,23 +1,8 @@
 import type { Job, PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import { coerceError, PermanentJobError } from "./job-errors.ts";
-import type { JobName, JobPayloads } from "./jobs.ts";
+import type { JobHandler, JobName, JobPayloads } from "./jobs.ts";
 import type { Metrics } from "../metrics/create-metrics.ts";
-
-export type JobContext = {
-  /** A logger whose every line carries the job's id and name. */
-  log: Logger;
-  jobId: string;
-  /** 0 on the first attempt. */
-  retryCount: number;
-  /** Aborted when the worker is stopping or the job expired: hand the job back soon. */
-  signal: AbortSignal;
-};
-
-export type JobHandler<N extends JobName> = (
-  payload: JobPayloads[N],
-  context: JobContext,
-) => Promise<void>;
 
 /**
  * Runs `handler` for each job of `name`: `concurrency` pollers, each running up to two jobs at once.
