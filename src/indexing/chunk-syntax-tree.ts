@@ -1,3 +1,6 @@
+// Longer than 300 lines on purpose: one algorithm (collect definition units, emit them and the
+// gaps between them as spans, split what is too long) whose private helpers share one Context and
+// mean nothing apart; splitting it would export internals for no reader's benefit.
 import type { Node, Tree } from "web-tree-sitter";
 import type { ChunkKind } from "../code-index/chunk.ts";
 import { fieldName } from "./syntax-names.ts";
