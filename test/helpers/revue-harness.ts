@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { PgBoss } from "pg-boss";
+import type { Logger } from "pino";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import { createApp } from "../../src/app/create-app.ts";
 import { readConfig, type Config } from "../../src/config/read-config.ts";
@@ -38,6 +39,25 @@ export type Harness = {
   close(): Promise<void>;
 };
 
+export type HarnessOptions = {
+  /**
+   * False: pg-boss as the AWS Lambda functions run it (no supervisor, no cron, one connection),
+   * for tests that drive the queue themselves. Default true, as the long-running server.
+   */
+  queue?: { background?: boolean };
+};
+
+/** A Probot with the test App's id, key and webhook secret, and no app loaded. */
+export function createTestProbot(log: Logger): Probot {
+  return new Probot({
+    appId: 1,
+    privateKey: testPrivateKey(),
+    secret: WEBHOOK_SECRET,
+    Octokit: TestOctokit,
+    log,
+  });
+}
+
 /**
  * Revue as it runs, minus the process: a real database (PGlite or the test server), the real
  * queue, the Probot app behind a real HTTP server with signature verification, and the workers.
@@ -46,10 +66,16 @@ export type Harness = {
 export async function createHarness(
   backend: Backend,
   env: Record<string, string> = {},
+  options: HarnessOptions = {},
 ): Promise<Harness> {
   const log = silentLogger();
   const db = await createTestDatabase(backend);
-  const boss = await startQueue(db, { log, schema: db.queueSchema, retryDelaySeconds: 0 });
+  const boss = await startQueue(db, {
+    log,
+    schema: db.queueSchema,
+    retryDelaySeconds: 0,
+    background: options.queue?.background,
+  });
   const config = readConfig({
     NODE_ENV: "test",
     APP_ID: "1",
@@ -61,13 +87,7 @@ export async function createHarness(
     REVUE_MODEL_MAX_RETRIES: "1",
     ...env,
   });
-  const probot = new Probot({
-    appId: 1,
-    privateKey: testPrivateKey(),
-    secret: WEBHOOK_SECRET,
-    Octokit: TestOctokit,
-    log,
-  });
+  const probot = createTestProbot(log);
   const middleware = await createNodeMiddleware(createApp({ config, db: db.db, boss }), {
     probot,
     webhooksPath: "/api/github/webhooks",

@@ -1,11 +1,9 @@
-import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { codeIndexDatabase } from "../../src/code-index/code-index-tables.ts";
 import { FakeAnthropic } from "../helpers/fake-anthropic.ts";
-import { FakeGitHub } from "../helpers/fake-github.ts";
 import { makeTarball } from "../helpers/make-tarball.ts";
-import { createHarness, type Harness } from "../helpers/revue-harness.ts";
 import { backends } from "../helpers/test-database.ts";
+import { useHarness } from "../helpers/use-harness.ts";
 import {
   changedFiles,
   INSTALLATION_ID,
@@ -46,43 +44,32 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string): Prom
 }
 
 describe.each(backends)("codebase index end to end on %s", (backend) => {
-  let harness: Harness;
-  let github: FakeGitHub;
+  const { harness, github } = useHarness(backend);
 
-  beforeEach(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect("127.0.0.1");
-    harness = await createHarness(backend);
-    github = new FakeGitHub();
-    github.repositoryId = REPOSITORY_ID;
-    github.install();
-  });
-  afterEach(async () => {
-    await harness.close();
-    nock.cleanAll();
-    nock.enableNetConnect();
+  beforeEach(() => {
+    github().repositoryId = REPOSITORY_ID;
   });
 
   const indexState = () =>
-    codeIndexDatabase(harness.db.db)
+    codeIndexDatabase(harness().db.db)
       .selectFrom("code_indexes")
       .selectAll()
       .where("repository_id", "=", REPOSITORY_ID)
       .executeTakeFirst();
 
   it("indexes on install, refreshes on push, and gives the review its context", async () => {
-    github.branchHead = SHA1;
-    github.tarballs.set(
+    github().branchHead = SHA1;
+    github().tarballs.set(
       SHA1,
       await makeTarball("Codertocat-Hello-World-aaaaaaa", [
         { path: "src/app.js", content: APP_JS },
         { path: "lib/run.js", content: RUN_JS },
       ]),
     );
-    await harness.startWorkers();
+    await harness().startWorkers();
 
     // Installed on the repository: a worker indexes it from the tarball.
-    const installed = await harness.send("installation_repositories", {
+    const installed = await harness().send("installation_repositories", {
       action: "added",
       installation: { id: INSTALLATION_ID, account: { id: 1, login: "Codertocat", type: "User" } },
       repository_selection: "selected",
@@ -113,22 +100,22 @@ describe.each(backends)("codebase index end to end on %s", (backend) => {
       default_branch: "main",
     };
     const installation = { id: INSTALLATION_ID };
-    await harness.send("push", {
+    await harness().send("push", {
       ref: "refs/heads/feature",
       after: SHA2,
       deleted: false,
       repository,
       installation,
     });
-    github.branchHead = SHA2;
-    github.compares.set(`${SHA1}...${SHA2}`, {
+    github().branchHead = SHA2;
+    github().compares.set(`${SHA1}...${SHA2}`, {
       status: "ahead",
       files: [
         { filename: "lib/run.js", status: "modified", additions: 1, deletions: 0, changes: 1 },
       ],
     });
-    github.contents.set(`${SHA2}:lib/run.js`, Buffer.from(`${RUN_JS}// v2\n`));
-    await harness.send("push", {
+    github().contents.set(`${SHA2}:lib/run.js`, Buffer.from(`${RUN_JS}// v2\n`));
+    await harness().send("push", {
       ref: "refs/heads/main",
       after: SHA2,
       deleted: false,
@@ -139,32 +126,32 @@ describe.each(backends)("codebase index end to end on %s", (backend) => {
       async () => ((await indexState())?.commit_sha === SHA2 ? true : undefined),
       "the push to be indexed",
     );
-    expect(github.calls("GET", /\/tarball\//)).toHaveLength(1);
-    expect(github.calls("GET", /\/contents\/lib%2Frun\.js|\/contents\/lib\/run\.js/)).toHaveLength(
-      1,
-    );
+    expect(github().calls("GET", /\/tarball\//)).toHaveLength(1);
+    expect(
+      github().calls("GET", /\/contents\/lib%2Frun\.js|\/contents\/lib\/run\.js/),
+    ).toHaveLength(1);
 
     // A review of a change that calls exec() sees exec's definition, and the summary says so.
-    github.pulls.set(PULL_NUMBER, pullRequestOpened().pull_request);
-    github.files.set(PULL_NUMBER, changedFiles());
+    github().pulls.set(PULL_NUMBER, pullRequestOpened().pull_request);
+    github().files.set(PULL_NUMBER, changedFiles());
     const anthropic = new FakeAnthropic([{ review: modelReview() }]);
     anthropic.install();
-    await harness.send("pull_request", pullRequestOpened());
+    await harness().send("pull_request", pullRequestOpened());
     await until(async () => {
-      const rows = await harness.db.db.selectFrom("reviews").select("status").execute();
+      const rows = await harness().db.db.selectFrom("reviews").select("status").execute();
       return rows.some((r) => r.status !== "running") ? true : undefined;
     }, "the review");
     const prompt = JSON.stringify(anthropic.requests[0]);
     expect(prompt).toContain("<repository_context");
     expect(prompt).toContain("### lib/run.js:");
     expect(prompt).toContain("function exec(command, callback)");
-    const summary = (github.calls("POST", /\/issues\/2\/comments$/)[0]!.body as { body: string })
+    const summary = (github().calls("POST", /\/issues\/2\/comments$/)[0]!.body as { body: string })
       .body;
     expect(summary).toContain("Repository context used (1 files)");
     expect(summary).toContain("- `lib/run.js`");
 
     // Removed from the repository: its code leaves the index.
-    await harness.send("installation_repositories", {
+    await harness().send("installation_repositories", {
       action: "removed",
       installation: { id: INSTALLATION_ID, account: { id: 1, login: "Codertocat", type: "User" } },
       repository_selection: "selected",
@@ -180,7 +167,7 @@ describe.each(backends)("codebase index end to end on %s", (backend) => {
       sender: { login: "Codertocat", id: 1 },
     });
     expect(await indexState()).toBeUndefined();
-    const chunks = await codeIndexDatabase(harness.db.db)
+    const chunks = await codeIndexDatabase(harness().db.db)
       .selectFrom("code_chunks")
       .select("id")
       .execute();

@@ -1,14 +1,10 @@
-import type { PgBoss } from "pg-boss";
-import { Probot } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readConfig } from "../../src/config/read-config.ts";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createWebhookFunction, MAX_WEBHOOK_BYTES } from "../../src/lambda/webhook-function.ts";
 import type { HttpEvent, HttpResult } from "../../src/lambda/http-event.ts";
-import { startQueue } from "../../src/queue/start-queue.ts";
-import { TestOctokit, WEBHOOK_SECRET } from "../helpers/revue-harness.ts";
+import { createTestProbot, WEBHOOK_SECRET } from "../helpers/revue-harness.ts";
 import { silentLogger } from "../helpers/silent-logger.ts";
-import { backends, createTestDatabase } from "../helpers/test-database.ts";
-import { testPrivateKey } from "../helpers/test-keys.ts";
+import { backends } from "../helpers/test-database.ts";
+import { useHarness } from "../helpers/use-harness.ts";
 import { HEAD_SHA, pullRequestOpened, PULL_NUMBER } from "../helpers/fixtures.ts";
 import { githubHeaders, httpApiEvent, lambdaContext, restApiEvent } from "./lambda-events.ts";
 
@@ -18,39 +14,24 @@ const shapes = [
 ] as const;
 
 describe.each(backends)("Lambda webhook function on %s", (backend) => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let boss: PgBoss;
+  // The queue as the Lambda functions run it. The function loads the webhook handlers into a Probot
+  // of its own (the harness's already has them, behind its HTTP server), as open-lambda-runtime.ts.
+  const { harness } = useHarness(backend, { queue: { background: false } });
   let handle: (event: HttpEvent) => Promise<HttpResult>;
 
   beforeEach(async () => {
     const log = silentLogger();
-    db = await createTestDatabase(backend);
-    boss = await startQueue(db, { log, schema: db.queueSchema, background: false });
-    const config = readConfig({
-      NODE_ENV: "test",
-      APP_ID: "1",
-      PRIVATE_KEY: testPrivateKey(),
-      WEBHOOK_SECRET,
-    });
-    const probot = new Probot({
-      appId: 1,
-      privateKey: testPrivateKey(),
-      secret: WEBHOOK_SECRET,
-      Octokit: TestOctokit,
+    const fn = await createWebhookFunction({
+      config: harness().config,
+      db: harness().db.db,
+      boss: harness().boss,
+      probot: createTestProbot(log),
       log,
     });
-    const fn = await createWebhookFunction({ config, db: db.db, boss, probot, log });
     handle = (event) => fn(event, lambdaContext(30_000));
   });
 
-  afterEach(async () => {
-    // Left undefined when beforeEach failed: let its error be the one reported.
-    await (boss as PgBoss | undefined)?.stop({ graceful: false, close: true, timeout: 2000 });
-    await (db as typeof db | undefined)?.close();
-    boss = db = undefined as never;
-  });
-
-  const queued = () => boss.findJobs("review-pull-request", {});
+  const queued = () => harness().boss.findJobs("review-pull-request", {});
 
   describe.each(shapes)("with %s events", (_shape, makeEvent) => {
     it.each([false, true])(
@@ -75,8 +56,8 @@ describe.each(backends)("Lambda webhook function on %s", (backend) => {
           deliveryId: `d-${String(base64)}`,
           trigger: "opened",
         });
-        const delivery = await db.db
-          .selectFrom("webhook_deliveries")
+        const delivery = await harness()
+          .db.db.selectFrom("webhook_deliveries")
           .selectAll()
           .executeTakeFirstOrThrow();
         expect(delivery.delivery_id).toBe(`d-${String(base64)}`);

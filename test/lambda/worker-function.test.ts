@@ -1,24 +1,13 @@
-import nock from "nock";
-import type { PgBoss } from "pg-boss";
-import { Probot } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readConfig } from "../../src/config/read-config.ts";
+import { describe, expect, it } from "vitest";
 import { createWorkerFunction } from "../../src/lambda/worker-function.ts";
 import { createMetrics } from "../../src/metrics/create-metrics.ts";
 import { PermanentJobError } from "../../src/queue/job-errors.ts";
 import { deadLetterQueueOf, type ReviewJob } from "../../src/queue/jobs.ts";
-import { startQueue } from "../../src/queue/start-queue.ts";
 import { FakeAnthropic } from "../helpers/fake-anthropic.ts";
-import { FakeGitHub } from "../helpers/fake-github.ts";
-import {
-  ANTHROPIC_TEST_KEY,
-  ANTHROPIC_TEST_URL,
-  TestOctokit,
-  WEBHOOK_SECRET,
-} from "../helpers/revue-harness.ts";
+import { createTestProbot } from "../helpers/revue-harness.ts";
 import { silentLogger } from "../helpers/silent-logger.ts";
-import { backends, createTestDatabase } from "../helpers/test-database.ts";
-import { testPrivateKey } from "../helpers/test-keys.ts";
+import { backends } from "../helpers/test-database.ts";
+import { useHarness } from "../helpers/use-harness.ts";
 import {
   changedFiles,
   HEAD_SHA,
@@ -43,59 +32,32 @@ const job = (pullNumber: number): ReviewJob => ({
 });
 
 describe.each(backends)("Lambda worker function on %s", (backend) => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let boss: PgBoss;
+  // The queue as the Lambda functions run it; the worker function is handed its own Probot, as
+  // open-lambda-runtime.ts builds one, and the harness's database, queue and config.
+  const { harness, github } = useHarness(backend, {
+    env: { REVUE_MODEL_MAX_RETRIES: "0" },
+    queue: { background: false },
+  });
   const log = silentLogger();
-  const config = readConfig({
-    NODE_ENV: "test",
-    APP_ID: "1",
-    PRIVATE_KEY: testPrivateKey(),
-    WEBHOOK_SECRET,
-    ANTHROPIC_API_KEY: ANTHROPIC_TEST_KEY,
-    ANTHROPIC_BASE_URL: ANTHROPIC_TEST_URL,
-    REVUE_MODEL_MAX_RETRIES: "0",
-  });
-  const probot = new Probot({
-    appId: 1,
-    privateKey: testPrivateKey(),
-    secret: WEBHOOK_SECRET,
-    Octokit: TestOctokit,
+  const probot = createTestProbot(log);
+  const deps = () => ({
+    config: harness().config,
+    db: harness().db.db,
+    boss: harness().boss,
     log,
-  });
-
-  beforeEach(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect("127.0.0.1");
-    db = await createTestDatabase(backend);
-    boss = await startQueue(db, {
-      log,
-      schema: db.queueSchema,
-      background: false,
-      retryDelaySeconds: 0,
-    });
-  });
-
-  afterEach(async () => {
-    // Left undefined when beforeEach failed: let its error be the one reported.
-    await (boss as PgBoss | undefined)?.stop({ graceful: false, close: true, timeout: 2000 });
-    await (db as typeof db | undefined)?.close();
-    boss = db = undefined as never;
-    nock.cleanAll();
-    nock.enableNetConnect();
+    probot,
   });
 
   const send = (pullNumber: number) =>
-    boss.send("review-pull-request", job(pullNumber), { singletonKey: `k${pullNumber}` });
+    harness().boss.send("review-pull-request", job(pullNumber), { singletonKey: `k${pullNumber}` });
 
   it("drains the queue with the real review handler and stops when it is empty", async () => {
-    const github = new FakeGitHub();
-    github.pulls.set(PULL_NUMBER, pullRequestOpened().pull_request);
-    github.files.set(PULL_NUMBER, changedFiles());
-    github.install();
+    github().pulls.set(PULL_NUMBER, pullRequestOpened().pull_request);
+    github().files.set(PULL_NUMBER, changedFiles());
     new FakeAnthropic([{ review: modelReview() }]).install();
     const id = await send(PULL_NUMBER);
     const metrics = createMetrics();
-    const drain = createWorkerFunction({ config, db: db.db, boss, log, probot, metrics });
+    const drain = createWorkerFunction({ ...deps(), metrics });
 
     const summary = await drain({ source: "aws.events" }, lambdaContext(300_000));
 
@@ -106,8 +68,8 @@ describe.each(backends)("Lambda worker function on %s", (backend) => {
       handedBack: 0,
       stoppedBecause: "queue empty",
     });
-    expect(github.calls("POST", /\/pulls\/2\/reviews$/)).toHaveLength(1);
-    const [done] = await boss.findJobs("review-pull-request", { id: id! });
+    expect(github().calls("POST", /\/pulls\/2\/reviews$/)).toHaveLength(1);
+    const [done] = await harness().boss.findJobs("review-pull-request", { id: id! });
     expect(done!.state).toBe("completed");
     expect(await metrics.registry.getSingleMetricAsString("revue_reviews_total")).toContain(
       'revue_reviews_total{outcome="posted"} 1',
@@ -116,10 +78,10 @@ describe.each(backends)("Lambda worker function on %s", (backend) => {
 
   it("starts nothing when too little time is left, and leaves the job queued", async () => {
     const id = await send(7);
-    const drain = createWorkerFunction({ config, db: db.db, boss, log, probot });
+    const drain = createWorkerFunction(deps());
     const summary = await drain({}, lambdaContext(60_000)); // default cut-off: 120 s
     expect(summary).toMatchObject({ completed: 0, stoppedBecause: "time nearly up" });
-    const [waiting] = await boss.findJobs("review-pull-request", { id: id! });
+    const [waiting] = await harness().boss.findJobs("review-pull-request", { id: id! });
     expect(waiting!.state).toBe("created");
   });
 
@@ -127,11 +89,7 @@ describe.each(backends)("Lambda worker function on %s", (backend) => {
     const id = await send(8);
     let sawAbort = false;
     const drain = createWorkerFunction({
-      config,
-      db: db.db,
-      boss,
-      log,
-      probot,
+      ...deps(),
       startCutoffMs: 200,
       handBackMs: 100,
       handlers: {
@@ -147,7 +105,7 @@ describe.each(backends)("Lambda worker function on %s", (backend) => {
     const summary = await drain({}, lambdaContext(600));
     expect(summary).toMatchObject({ handedBack: 1, stoppedBecause: "time nearly up" });
     expect(sawAbort).toBe(true);
-    const [retry] = await boss.findJobs("review-pull-request", { id: id! });
+    const [retry] = await harness().boss.findJobs("review-pull-request", { id: id! });
     expect(retry!.state).toBe("retry");
   });
 
@@ -155,11 +113,7 @@ describe.each(backends)("Lambda worker function on %s", (backend) => {
     await send(9);
     await send(10);
     const drain = createWorkerFunction({
-      config,
-      db: db.db,
-      boss,
-      log,
-      probot,
+      ...deps(),
       handlers: {
         "review-pull-request": async (payload, context) => {
           if (payload.pullNumber === 9) throw new PermanentJobError("gone");
@@ -170,7 +124,7 @@ describe.each(backends)("Lambda worker function on %s", (backend) => {
     const summary = await drain({}, lambdaContext(300_000));
     // 9 dead-letters; 10 fails once and, retried at once (retry delay 0), completes.
     expect(summary).toMatchObject({ deadLettered: 1, failed: 1, completed: 1 });
-    const dead = await boss.findJobs(deadLetterQueueOf("review-pull-request"), {});
+    const dead = await harness().boss.findJobs(deadLetterQueueOf("review-pull-request"), {});
     expect(dead.map((j) => (j.data as ReviewJob).pullNumber)).toEqual([9]);
   });
 });

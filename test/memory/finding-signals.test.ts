@@ -1,60 +1,46 @@
-import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { FakeAnthropic } from "../helpers/fake-anthropic.ts";
-import { FakeGitHub } from "../helpers/fake-github.ts";
-import { createHarness, type Harness } from "../helpers/revue-harness.ts";
 import { backends } from "../helpers/test-database.ts";
+import { useHarness } from "../helpers/use-harness.ts";
 import { examplePayload, modelReview, pullRequestOpened } from "../helpers/fixtures.ts";
 import { HEAD_SHA, jobsDone, PULL_NUMBER, seedFindings } from "./memory-fixtures.ts";
 
 const person = (login: string) => ({ login, type: "User" });
 
 describe.each(backends)("signals on findings on %s", (backend) => {
-  let harness: Harness;
-  let github: FakeGitHub;
+  const { harness, github } = useHarness(backend);
 
   beforeEach(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect("127.0.0.1");
-    harness = await createHarness(backend);
-    github = new FakeGitHub();
-    github.install();
-    await harness.startWorkers();
-  });
-
-  afterEach(async () => {
-    await harness.close();
-    nock.cleanAll();
-    nock.enableNetConnect();
+    await harness().startWorkers();
   });
 
   const findingsById = async () =>
     new Map(
-      (await harness.db.db.selectFrom("findings").selectAll().execute()).map((f) => [f.id, f]),
+      (await harness().db.db.selectFrom("findings").selectAll().execute()).map((f) => [f.id, f]),
     );
 
   it("reads the 👍/👎 on Revue's comments when the pull request is closed", async () => {
-    const [liked, disliked, silent] = await seedFindings(harness, [
+    const [liked, disliked, silent] = await seedFindings(harness(), [
       { title: "Missing await", body: "`save()` is not awaited.", commentId: 5001 },
       { title: "Magic number", body: "Name `250`.", commentId: 5002 },
       { title: "Only in the summary", body: "No inline comment.", status: "summary" },
     ]);
-    github.reviewCommentReactions.set(5001, [
+    github().reviewCommentReactions.set(5001, [
       { content: "+1", user: person("alice") },
       { content: "+1", user: { login: "some-bot[bot]", type: "Bot" } },
       { content: "-1", user: person("bob") },
       { content: "+1", user: person("carol") },
     ]);
-    github.reviewCommentReactions.set(5002, [
+    github().reviewCommentReactions.set(5002, [
       { content: "-1", user: person("alice") },
       { content: "-1", user: person("bob") },
       { content: "heart", user: person("carol") },
     ]);
     const closed = examplePayload("pull_request", "closed", (p) => Boolean(p.installation));
     closed.installation = { id: 1 };
-    const response = await harness.send("pull_request", closed);
+    const response = await harness().send("pull_request", closed);
     expect(response.status).toBe(200);
-    await jobsDone(harness, "collect-reactions");
+    await jobsDone(harness(), "collect-reactions");
 
     const rows = await findingsById();
     expect(rows.get(liked!)).toMatchObject({ thumbs_up: 2, thumbs_down: 1 });
@@ -65,19 +51,19 @@ describe.each(backends)("signals on findings on %s", (backend) => {
       thumbs_down: 0,
       reactions_read_at: null,
     });
-    expect(github.calls("GET", /\/pulls\/comments\/\d+\/reactions/)).toHaveLength(2);
+    expect(github().calls("GET", /\/pulls\/comments\/\d+\/reactions/)).toHaveLength(2);
   });
 
   it("enqueues nothing when a closed pull request has no Revue comments", async () => {
     const closed = examplePayload("pull_request", "closed", (p) => Boolean(p.installation));
     closed.installation = { id: 1 };
-    await harness.send("pull_request", closed);
-    expect(await harness.boss.findJobs("collect-reactions", {})).toHaveLength(0);
+    await harness().send("pull_request", closed);
+    expect(await harness().boss.findJobs("collect-reactions", {})).toHaveLength(0);
   });
 
   it("marks a finding addressed when a push changes its lines, and reads reactions before the review", async () => {
     const newHead = "b".repeat(40);
-    const [changed, untouched] = await seedFindings(harness, [
+    const [changed, untouched] = await seedFindings(harness(), [
       {
         title: "Command injection through `cmd`",
         body: "`req.query.cmd` reaches `exec`.",
@@ -91,10 +77,10 @@ describe.each(backends)("signals on findings on %s", (backend) => {
         commentId: 5002,
       },
     ]);
-    github.reviewCommentReactions.set(5001, [{ content: "+1", user: person("alice") }]);
+    github().reviewCommentReactions.set(5001, [{ content: "+1", user: person("alice") }]);
     const pr = pullRequestOpened().pull_request;
     pr.head.sha = newHead;
-    github.pulls.set(PULL_NUMBER, pr);
+    github().pulls.set(PULL_NUMBER, pr);
     const patch = [
       "@@ -5,3 +5,3 @@ const app = express();",
       ' app.get("/run", (req, res) => {',
@@ -110,15 +96,15 @@ describe.each(backends)("signals on findings on %s", (backend) => {
       changes: 2,
       patch,
     };
-    github.files.set(PULL_NUMBER, [file]);
-    github.compares.set(`${HEAD_SHA}...${newHead}`, { status: "ahead", files: [file] });
+    github().files.set(PULL_NUMBER, [file]);
+    github().compares.set(`${HEAD_SHA}...${newHead}`, { status: "ahead", files: [file] });
     new FakeAnthropic([{ review: modelReview([]) }]).install();
 
     const push = examplePayload("pull_request", "synchronize");
     push.installation = { id: 1 };
     push.pull_request.head.sha = newHead;
-    await harness.send("pull_request", push);
-    await jobsDone(harness, "review-pull-request");
+    await harness().send("pull_request", push);
+    await jobsDone(harness(), "review-pull-request");
 
     const rows = await findingsById();
     expect(rows.get(changed!)).toMatchObject({
@@ -128,8 +114,8 @@ describe.each(backends)("signals on findings on %s", (backend) => {
     });
     expect(rows.get(untouched!)).toMatchObject({ status: "open", addressed_at: null });
     // The review itself still ran, incrementally.
-    const reviews = await harness.db.db
-      .selectFrom("reviews")
+    const reviews = await harness()
+      .db.db.selectFrom("reviews")
       .selectAll()
       .where("head_sha", "=", newHead)
       .execute();
@@ -139,14 +125,14 @@ describe.each(backends)("signals on findings on %s", (backend) => {
 
   it("decides nothing after a force-push (the old head is no ancestor)", async () => {
     const newHead = "c".repeat(40);
-    const [finding] = await seedFindings(harness, [
+    const [finding] = await seedFindings(harness(), [
       { title: "Command injection", body: "exec", line: 6, commentId: 5001 },
     ]);
     const pr = pullRequestOpened().pull_request;
     pr.head.sha = newHead;
-    github.pulls.set(PULL_NUMBER, pr);
-    github.files.set(PULL_NUMBER, []);
-    github.compares.set(`${HEAD_SHA}...${newHead}`, {
+    github().pulls.set(PULL_NUMBER, pr);
+    github().files.set(PULL_NUMBER, []);
+    github().compares.set(`${HEAD_SHA}...${newHead}`, {
       status: "diverged",
       files: [
         { filename: "src/app.js", status: "removed", additions: 0, deletions: 9, changes: 9 },
@@ -156,8 +142,8 @@ describe.each(backends)("signals on findings on %s", (backend) => {
     const push = examplePayload("pull_request", "synchronize");
     push.installation = { id: 1 };
     push.pull_request.head.sha = newHead;
-    await harness.send("pull_request", push);
-    await jobsDone(harness, "review-pull-request");
+    await harness().send("pull_request", push);
+    await jobsDone(harness(), "review-pull-request");
     expect((await findingsById()).get(finding!)).toMatchObject({ status: "open" });
   });
 });

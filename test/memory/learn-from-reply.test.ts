@@ -1,10 +1,8 @@
-import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { ReplyAnalysis } from "../../src/memory/reply-analysis.ts";
 import { FakeAnthropic } from "../helpers/fake-anthropic.ts";
-import { FakeGitHub } from "../helpers/fake-github.ts";
-import { createHarness, type Harness } from "../helpers/revue-harness.ts";
 import { backends } from "../helpers/test-database.ts";
+import { useHarness } from "../helpers/use-harness.ts";
 import { changedFiles } from "../helpers/fixtures.ts";
 import {
   HEAD_SHA,
@@ -27,20 +25,14 @@ const APP_SOURCE = [
 ].join("\n");
 
 describe.each(backends)("replies to Revue's comments on %s", (backend) => {
-  let harness: Harness;
-  let github: FakeGitHub;
+  const { harness, github } = useHarness(backend);
   let findingId: number;
 
   beforeEach(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect("127.0.0.1");
-    harness = await createHarness(backend);
-    github = new FakeGitHub();
-    github.permissions.set("Codertocat", "write");
-    github.files.set(2, changedFiles());
-    github.contents.set(`${HEAD_SHA}:src/app.js`, Buffer.from(APP_SOURCE));
-    github.install();
-    [findingId] = await seedFindings(harness, [
+    github().permissions.set("Codertocat", "write");
+    github().files.set(2, changedFiles());
+    github().contents.set(`${HEAD_SHA}:src/app.js`, Buffer.from(APP_SOURCE));
+    [findingId] = await seedFindings(harness(), [
       {
         title: "Command injection through `cmd`",
         body: "`req.query.cmd` reaches `exec` unchecked.",
@@ -48,18 +40,12 @@ describe.each(backends)("replies to Revue's comments on %s", (backend) => {
         commentId: ROOT,
       },
     ]);
-    github.threadComments.push({
+    github().threadComments.push({
       id: ROOT,
       body: "**🔴 Critical · security: Command injection through `cmd`**\n\n<!-- revue:finding:x -->",
       user: { login: "revue[bot]", type: "Bot" },
     });
-    await harness.startWorkers();
-  });
-
-  afterEach(async () => {
-    await harness.close();
-    nock.cleanAll();
-    nock.enableNetConnect();
+    await harness().startWorkers();
   });
 
   function model(analysis: ReplyAnalysis) {
@@ -69,13 +55,13 @@ describe.each(backends)("replies to Revue's comments on %s", (backend) => {
   }
 
   async function reply(body: string, login = "Codertocat", id = 6001) {
-    github.threadComments.push({
+    github().threadComments.push({
       id,
       body,
       in_reply_to_id: ROOT,
       user: { login, type: "User" },
     });
-    const response = await harness.send(
+    const response = await harness().send(
       "pull_request_review_comment",
       replyComment(body, { id, rootId: ROOT, login }),
     );
@@ -83,7 +69,7 @@ describe.each(backends)("replies to Revue's comments on %s", (backend) => {
   }
 
   const threadReplies = () =>
-    github
+    github()
       .calls("POST", /\/pulls\/2\/comments\/5001\/replies$/)
       .map((c) => (c.body as { body: string }).body);
 
@@ -99,9 +85,12 @@ describe.each(backends)("replies to Revue's comments on %s", (backend) => {
       answer: null,
     });
     await reply("This is fine: /run is only exposed on the admin VPN, by design.");
-    await jobsDone(harness, "learn-from-reply");
+    await jobsDone(harness(), "learn-from-reply");
 
-    const memory = await harness.db.db.selectFrom("memories").selectAll().executeTakeFirstOrThrow();
+    const memory = await harness()
+      .db.db.selectFrom("memories")
+      .selectAll()
+      .executeTakeFirstOrThrow();
     expect(memory).toMatchObject({
       installation_id: 1,
       repository_id: REPOSITORY_ID,
@@ -113,8 +102,8 @@ describe.each(backends)("replies to Revue's comments on %s", (backend) => {
       finding_id: findingId,
       embedding_model: "local-hash-v1-384",
     });
-    const finding = await harness.db.db
-      .selectFrom("findings")
+    const finding = await harness()
+      .db.db.selectFrom("findings")
       .select(["rebutted"])
       .where("id", "=", findingId)
       .executeTakeFirstOrThrow();
@@ -139,8 +128,11 @@ describe.each(backends)("replies to Revue's comments on %s", (backend) => {
       answer: null,
     });
     await reply("For my PRs: I prefer execFile over spawn.", "outsider");
-    await jobsDone(harness, "learn-from-reply");
-    const memory = await harness.db.db.selectFrom("memories").selectAll().executeTakeFirstOrThrow();
+    await jobsDone(harness(), "learn-from-reply");
+    const memory = await harness()
+      .db.db.selectFrom("memories")
+      .selectAll()
+      .executeTakeFirstOrThrow();
     expect(memory).toMatchObject({ author: "outsider", taught_by: "outsider" });
     expect(threadReplies()[0]).toContain("It applies to pull requests by @outsider.");
   });
@@ -152,24 +144,24 @@ describe.each(backends)("replies to Revue's comments on %s", (backend) => {
       answer: "Use `execFile` with a fixed program and pass the user value as an argument.",
     });
     await reply("How would you fix it without losing the feature?");
-    await jobsDone(harness, "learn-from-reply");
+    await jobsDone(harness(), "learn-from-reply");
     expect(threadReplies()).toHaveLength(1);
     expect(threadReplies()[0]).toContain("Use `execFile` with a fixed program");
     expect(threadReplies()[0]).toContain("<!-- revue:reply:6001 -->");
-    expect(await harness.db.db.selectFrom("memories").selectAll().execute()).toHaveLength(0);
+    expect(await harness().db.db.selectFrom("memories").selectAll().execute()).toHaveLength(0);
   });
 
   it("says nothing to a reply that is neither", async () => {
     model({ intent: "other", learning: null, answer: null });
     await reply("Thanks, fixed in the next commit.");
-    await jobsDone(harness, "learn-from-reply");
+    await jobsDone(harness(), "learn-from-reply");
     expect(threadReplies()).toHaveLength(0);
-    expect(await harness.db.db.selectFrom("memories").selectAll().execute()).toHaveLength(0);
+    expect(await harness().db.db.selectFrom("memories").selectAll().execute()).toHaveLength(0);
   });
 
   it("never answers a bot or itself, and ignores threads Revue did not start", async () => {
     const anthropic = model({ intent: "other", learning: null, answer: null });
-    await harness.send(
+    await harness().send(
       "pull_request_review_comment",
       replyComment("Noted: something", {
         id: 6002,
@@ -178,15 +170,15 @@ describe.each(backends)("replies to Revue's comments on %s", (backend) => {
         type: "Bot",
       }),
     );
-    await harness.send(
+    await harness().send(
       "pull_request_review_comment",
       replyComment("beep", { id: 6003, rootId: ROOT, login: "dependabot[bot]", type: "Bot" }),
     );
-    await harness.send(
+    await harness().send(
       "pull_request_review_comment",
       replyComment("why?", { id: 6004, rootId: 4242 }),
     );
-    expect(await harness.boss.findJobs("learn-from-reply", {})).toHaveLength(0);
+    expect(await harness().boss.findJobs("learn-from-reply", {})).toHaveLength(0);
     expect(anthropic.requests).toHaveLength(0);
   });
 });

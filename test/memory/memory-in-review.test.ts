@@ -1,12 +1,10 @@
-import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createLocalEmbedder } from "../../src/embeddings/local-embedder.ts";
 import { rememberStatement } from "../../src/memory/memory-store.ts";
 import type { ModelReview } from "../../src/review/review-output.ts";
 import { FakeAnthropic } from "../helpers/fake-anthropic.ts";
-import { FakeGitHub } from "../helpers/fake-github.ts";
-import { createHarness, type Harness } from "../helpers/revue-harness.ts";
 import { backends } from "../helpers/test-database.ts";
+import { useHarness } from "../helpers/use-harness.ts";
 import {
   changedFiles,
   INJECTION_FINDING,
@@ -32,28 +30,16 @@ const ANY_FINDING: ModelReview["findings"][number] = {
 };
 
 describe.each(backends)("team memory in a review on %s", (backend) => {
-  let harness: Harness;
-  let github: FakeGitHub;
+  const { harness, github } = useHarness(backend);
 
-  beforeEach(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect("127.0.0.1");
-    harness = await createHarness(backend);
-    github = new FakeGitHub();
-    github.pulls.set(PULL_NUMBER, pullRequestOpened().pull_request);
-    github.files.set(PULL_NUMBER, changedFiles());
-    github.install();
-  });
-
-  afterEach(async () => {
-    await harness.close();
-    nock.cleanAll();
-    nock.enableNetConnect();
+  beforeEach(() => {
+    github().pulls.set(PULL_NUMBER, pullRequestOpened().pull_request);
+    github().files.set(PULL_NUMBER, changedFiles());
   });
 
   it("puts the memories that apply in the prompt, drops a finding like rejected ones and keeps one like addressed ones", async () => {
     // This repository's past verdicts, on an older pull request.
-    await seedFindings(harness, [
+    await seedFindings(harness(), [
       {
         pullNumber: 1,
         status: "dismissed",
@@ -77,7 +63,7 @@ describe.each(backends)("team memory in a review on %s", (backend) => {
       },
     ]);
     // Another installation rejected exactly the injection finding: that must not matter here.
-    await seedFindings(harness, [
+    await seedFindings(harness(), [
       {
         installationId: 2,
         pullNumber: 1,
@@ -89,7 +75,7 @@ describe.each(backends)("team memory in a review on %s", (backend) => {
     ]);
     const embedder = createLocalEmbedder();
     const memory = (over: Parameters<typeof rememberStatement>[2]) =>
-      rememberStatement(harness.db.db, embedder, over);
+      rememberStatement(harness().db.db, embedder, over);
     const applies = await memory({
       installation_id: 1,
       repository_id: REPOSITORY_ID,
@@ -129,9 +115,9 @@ describe.each(backends)("team memory in a review on %s", (backend) => {
       { review: modelReview([INJECTION_FINDING, ANY_FINDING]) },
     ]);
     anthropic.install();
-    await harness.send("pull_request", pullRequestOpened());
-    await harness.startWorkers();
-    await jobsDone(harness, "review-pull-request");
+    await harness().send("pull_request", pullRequestOpened());
+    await harness().startWorkers();
+    await jobsDone(harness(), "review-pull-request");
 
     const prompt = JSON.stringify(anthropic.requests[0]);
     expect(prompt).toContain("<team_memory");
@@ -142,22 +128,22 @@ describe.each(backends)("team memory in a review on %s", (backend) => {
     expect(prompt).not.toContain("Someone else's own preference");
     expect(prompt).not.toContain("British spelling");
 
-    const posted = github.reviews.flatMap((r) => r.comments.map((c) => c.body as string));
+    const posted = github().reviews.flatMap((r) => r.comments.map((c) => c.body as string));
     expect(posted).toHaveLength(1);
     expect(posted[0]).toContain("Command injection through `cmd`");
-    const summary = github.issueComments[0]!.body;
+    const summary = github().issueComments[0]!.body;
     expect(summary).toContain("1 finding(s) suppressed by team memory");
     expect(summary).not.toContain("Avoid `any`");
 
-    const used = await harness.db.db
-      .selectFrom("memories")
+    const used = await harness()
+      .db.db.selectFrom("memories")
       .select(["id", "use_count", "last_used_at"])
       .where("use_count", ">", 0)
       .execute();
     expect(used.map((m) => m.id)).toEqual([applies.id]);
     // Past findings with a verdict were embedded once, with the model's name.
-    const embedded = await harness.db.db
-      .selectFrom("findings")
+    const embedded = await harness()
+      .db.db.selectFrom("findings")
       .select(["installation_id", "embedding_model"])
       .where("embedding_model", "is not", null)
       .execute();

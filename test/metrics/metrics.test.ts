@@ -1,15 +1,13 @@
 import { Writable } from "node:stream";
-import nock from "nock";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createMetrics, type Metrics } from "../../src/metrics/create-metrics.ts";
 import { serveMetrics } from "../../src/app/serve-metrics.ts";
 import { sendJob } from "../../src/queue/send-job.ts";
 import { FakeAnthropic } from "../helpers/fake-anthropic.ts";
-import { FakeGitHub } from "../helpers/fake-github.ts";
-import { createHarness, type Harness } from "../helpers/revue-harness.ts";
 import { silentLogger } from "../helpers/silent-logger.ts";
 import { backends } from "../helpers/test-database.ts";
+import { useHarness } from "../helpers/use-harness.ts";
 import {
   changedFiles,
   HEAD_SHA,
@@ -49,24 +47,18 @@ const reviewJob = {
 };
 
 describe.each(backends)("metrics and job logs on %s", (backend) => {
-  let harness: Harness;
-  let github: FakeGitHub;
+  const { harness, github } = useHarness(backend);
   let metrics: Metrics;
   let scrape: () => Promise<{ status: number; type: string | null; text: string }>;
   let closeMetrics: () => Promise<void>;
 
   beforeEach(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect("127.0.0.1");
-    harness = await createHarness(backend);
-    github = new FakeGitHub();
-    github.pulls.set(PULL_NUMBER, pullRequestOpened().pull_request);
-    github.files.set(PULL_NUMBER, changedFiles());
-    github.install();
+    github().pulls.set(PULL_NUMBER, pullRequestOpened().pull_request);
+    github().files.set(PULL_NUMBER, changedFiles());
     metrics = createMetrics();
     const served = await serveMetrics(
       metrics,
-      { boss: harness.boss, schema: harness.db.queueSchema },
+      { boss: harness().boss, schema: harness().db.queueSchema },
       { host: "127.0.0.1", port: 0, log: silentLogger() },
     );
     closeMetrics = served.close;
@@ -81,16 +73,14 @@ describe.each(backends)("metrics and job logs on %s", (backend) => {
   });
 
   afterEach(async () => {
-    // Undefined when beforeEach failed: let its error be the one reported.
+    // Runs before the harness closes (vitest runs after-hooks in reverse order). Undefined when
+    // beforeEach failed: let its error be the one reported.
     await (closeMetrics as typeof closeMetrics | undefined)?.();
-    await (harness as Harness | undefined)?.close();
-    harness = closeMetrics = undefined as never;
-    nock.cleanAll();
-    nock.enableNetConnect();
+    closeMetrics = undefined as never;
   });
 
   it("reports queue depth and the oldest waiting job before any worker runs", async () => {
-    await sendJob(harness.boss, "review-pull-request", reviewJob, {
+    await sendJob(harness().boss, "review-pull-request", reviewJob, {
       singletonKey: "metrics-1",
     });
     const { status, type, text } = await scrape();
@@ -122,12 +112,12 @@ describe.each(backends)("metrics and job logs on %s", (backend) => {
         },
       }),
     );
-    const response = await harness.send("pull_request", pullRequestOpened(), "delivery-42");
+    const response = await harness().send("pull_request", pullRequestOpened(), "delivery-42");
     expect(response.status).toBe(200);
-    await harness.startWorkers({ metrics, log });
+    await harness().startWorkers({ metrics, log });
     await until(async () => {
-      const row = await harness.db.db
-        .selectFrom("reviews")
+      const row = await harness()
+        .db.db.selectFrom("reviews")
         .select("status")
         .where("status", "=", "posted")
         .executeTakeFirst();
@@ -137,10 +127,10 @@ describe.each(backends)("metrics and job logs on %s", (backend) => {
     const { text } = await scrape();
     expect(sample(text, 'revue_reviews_total{outcome="posted"}')).toBe(1);
     expect(sample(text, 'revue_review_duration_seconds_count{outcome="posted"}')).toBe(1);
-    const model = harness.config.model.id;
+    const model = harness().config.model.id;
     // The fake model answers each call with 1000 input, 200 output and 1500 cache-read tokens.
     const calls = Number(
-      (await harness.db.db.selectFrom("reviews").select("model_calls").executeTakeFirstOrThrow())
+      (await harness().db.db.selectFrom("reviews").select("model_calls").executeTakeFirstOrThrow())
         .model_calls,
     );
     expect(sample(text, `revue_model_tokens_total{model="${model}",kind="input"}`)).toBe(
@@ -169,9 +159,9 @@ describe.each(backends)("metrics and job logs on %s", (backend) => {
   });
 
   it("counts failures by cause and dead-lettered jobs", async () => {
-    github.pulls.delete(PULL_NUMBER); // GitHub answers 404: the job fails permanently
-    await sendJob(harness.boss, "review-pull-request", reviewJob, { singletonKey: "metrics-2" });
-    await harness.startWorkers({ metrics });
+    github().pulls.delete(PULL_NUMBER); // GitHub answers 404: the job fails permanently
+    await sendJob(harness().boss, "review-pull-request", reviewJob, { singletonKey: "metrics-2" });
+    await harness().startWorkers({ metrics });
     const text = await until(async () => {
       const { text } = await scrape();
       return sample(text, 'revue_queue_jobs{queue="review-pull-request",state="dead_lettered"}') ===

@@ -1,9 +1,7 @@
-import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { FakeAnthropic, type ModelReply } from "../helpers/fake-anthropic.ts";
-import { FakeGitHub } from "../helpers/fake-github.ts";
-import { createHarness, type Harness } from "../helpers/revue-harness.ts";
 import { backends } from "../helpers/test-database.ts";
+import { useHarness } from "../helpers/use-harness.ts";
 import { checkRunCompleted, reviewsSettled } from "../helpers/wait-for.ts";
 import {
   APP_PATCH,
@@ -43,24 +41,12 @@ function prComment(body: string, login: string) {
 }
 
 describe.each(backends)("incremental reviews and commands on %s", (backend) => {
-  let harness: Harness;
-  let github: FakeGitHub;
+  const { harness, github, restart } = useHarness(backend);
   let anthropic: FakeAnthropic;
 
-  beforeEach(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect("127.0.0.1");
-    harness = await createHarness(backend);
-    github = new FakeGitHub();
-    github.pulls.set(PULL_NUMBER, pullRequestOpened().pull_request);
-    github.files.set(PULL_NUMBER, changedFiles());
-    github.install();
-  });
-
-  afterEach(async () => {
-    await harness.close();
-    nock.cleanAll();
-    nock.enableNetConnect();
+  beforeEach(() => {
+    github().pulls.set(PULL_NUMBER, pullRequestOpened().pull_request);
+    github().files.set(PULL_NUMBER, changedFiles());
   });
 
   function installModel(replies: ModelReply[]) {
@@ -70,10 +56,10 @@ describe.each(backends)("incremental reviews and commands on %s", (backend) => {
 
   /** Reviews the PR once at HEAD_SHA and then moves its head to SECOND_HEAD with one new file. */
   async function reviewThenPush() {
-    await harness.send("pull_request", pullRequestOpened());
-    await harness.startWorkers();
-    await reviewsSettled(harness, 1);
-    github.pulls.get(PULL_NUMBER)!.head.sha = SECOND_HEAD;
+    await harness().send("pull_request", pullRequestOpened());
+    await harness().startWorkers();
+    await reviewsSettled(harness(), 1);
+    github().pulls.get(PULL_NUMBER)!.head.sha = SECOND_HEAD;
     const newFile = {
       filename: "src/config.js",
       status: "added",
@@ -82,17 +68,17 @@ describe.each(backends)("incremental reviews and commands on %s", (backend) => {
       changes: 2,
       patch: CONFIG_PATCH,
     };
-    github.files.set(PULL_NUMBER, [...changedFiles(), newFile]);
+    github().files.set(PULL_NUMBER, [...changedFiles(), newFile]);
     return newFile;
   }
 
   it("after a push, reviews only the new commits and never repeats an open finding", async () => {
     installModel([{ review: modelReview([INJECTION_FINDING]) }]);
     const newFile = await reviewThenPush();
-    github.compares.set(`${HEAD_SHA}...${SECOND_HEAD}`, { status: "ahead", files: [newFile] });
+    github().compares.set(`${HEAD_SHA}...${SECOND_HEAD}`, { status: "ahead", files: [newFile] });
     // The model raises the same injection finding again (it still sees it): it must not be reposted.
-    await harness.send("pull_request", synchronize(SECOND_HEAD));
-    const rows = await reviewsSettled(harness, 2);
+    await harness().send("pull_request", synchronize(SECOND_HEAD));
+    const rows = await reviewsSettled(harness(), 2);
     expect(rows[1]).toMatchObject({
       mode: "incremental",
       from_sha: HEAD_SHA,
@@ -106,10 +92,10 @@ describe.each(backends)("incremental reviews and commands on %s", (backend) => {
     expect(prompt).toContain("incremental review");
 
     // One review on GitHub: the second found nothing new to say inline.
-    expect(github.reviews.filter((r) => r.state === "COMMENTED")).toHaveLength(1);
-    const summaries = github.calls("PATCH", /\/issues\/comments\/\d+$/);
+    expect(github().reviews.filter((r) => r.state === "COMMENTED")).toHaveLength(1);
+    const summaries = github().calls("PATCH", /\/issues\/comments\/\d+$/);
     expect(summaries).toHaveLength(1); // the one summary comment, edited in place
-    expect(github.calls("POST", /\/issues\/2\/comments$/)).toHaveLength(1);
+    expect(github().calls("POST", /\/issues\/2\/comments$/)).toHaveLength(1);
     const summary = (summaries[0]!.body as { body: string }).body;
     expect(summary).toContain(
       `Reviewed the commits pushed since the last review (\`${HEAD_SHA.slice(0, 7)}..${SECOND_HEAD.slice(0, 7)}\`)`,
@@ -120,28 +106,28 @@ describe.each(backends)("incremental reviews and commands on %s", (backend) => {
   it("after a force-push that removed the last reviewed head, falls back to the base", async () => {
     installModel([{ review: modelReview([]) }]);
     await reviewThenPush();
-    github.compares.set(`${HEAD_SHA}...${SECOND_HEAD}`, { status: "diverged", files: [] });
-    await harness.send("pull_request", synchronize(SECOND_HEAD));
-    const rows = await reviewsSettled(harness, 2);
+    github().compares.set(`${HEAD_SHA}...${SECOND_HEAD}`, { status: "diverged", files: [] });
+    await harness().send("pull_request", synchronize(SECOND_HEAD));
+    const rows = await reviewsSettled(harness(), 2);
     expect(rows[1]).toMatchObject({ mode: "full", from_sha: BASE_SHA, status: "posted" });
     const prompt = (anthropic.requests[1]!.messages as { content: string }[])[0]!.content;
     expect(prompt).toContain("### src/app.js");
     expect(prompt).toContain("### src/config.js");
-    const summary = github.issueComments[0]!.body;
+    const summary = github().issueComments[0]!.body;
     expect(summary).toContain("force-push");
   });
 
   it("re-reviews the whole PR for a writer, acknowledging at once", async () => {
     installModel([{ review: modelReview([]) }]);
-    github.permissions.set("maintainer", "maintain");
-    await harness.send("pull_request", pullRequestOpened());
-    await harness.startWorkers();
-    await reviewsSettled(harness, 1);
+    github().permissions.set("maintainer", "maintain");
+    await harness().send("pull_request", pullRequestOpened());
+    await harness().startWorkers();
+    await reviewsSettled(harness(), 1);
     const comment = prComment("Thanks! @revue re-review please", "maintainer");
-    const response = await harness.send("issue_comment", comment);
+    const response = await harness().send("issue_comment", comment);
     expect(response.status).toBe(200);
-    expect(github.reactions).toEqual([{ commentId: comment.comment.id, content: "eyes" }]);
-    const rows = await reviewsSettled(harness, 2);
+    expect(github().reactions).toEqual([{ commentId: comment.comment.id, content: "eyes" }]);
+    const rows = await reviewsSettled(harness(), 2);
     expect(rows[1]).toMatchObject({
       trigger: "command-full",
       mode: "full",
@@ -153,33 +139,32 @@ describe.each(backends)("incremental reviews and commands on %s", (backend) => {
 
   it("answers a reader's command with a short reply and no model call", async () => {
     installModel([{ review: modelReview([]) }]);
-    github.permissions.set("drive-by", "read");
-    await harness.startWorkers();
-    const response = await harness.send("issue_comment", prComment("@revue review", "drive-by"));
+    github().permissions.set("drive-by", "read");
+    await harness().startWorkers();
+    const response = await harness().send("issue_comment", prComment("@revue review", "drive-by"));
     expect(response.status).toBe(200);
-    const replies = github.calls("POST", /\/issues\/2\/comments$/);
+    const replies = github().calls("POST", /\/issues\/2\/comments$/);
     expect(replies).toHaveLength(1);
     expect((replies[0]!.body as { body: string }).body).toContain("only people with write access");
-    expect(await harness.boss.findJobs("review-pull-request", {})).toHaveLength(0);
+    expect(await harness().boss.findJobs("review-pull-request", {})).toHaveLength(0);
     expect(anthropic.requests).toHaveLength(0);
   });
 
   it("answers help, and ignores comments by bots (its own included)", async () => {
     installModel([{ review: modelReview([]) }]);
-    await harness.send("issue_comment", prComment("@revue help", "someone"));
+    await harness().send("issue_comment", prComment("@revue help", "someone"));
     const bot = prComment("@revue re-review", "revue[bot]");
     bot.comment.user.type = "Bot";
     bot.sender.type = "Bot";
-    await harness.send("issue_comment", bot);
-    const replies = github.calls("POST", /\/issues\/2\/comments$/);
+    await harness().send("issue_comment", bot);
+    const replies = github().calls("POST", /\/issues\/2\/comments$/);
     expect(replies).toHaveLength(1);
     expect((replies[0]!.body as { body: string }).body).toContain("@revue re-review");
-    expect(await harness.boss.findJobs("review-pull-request", {})).toHaveLength(0);
+    expect(await harness().boss.findJobs("review-pull-request", {})).toHaveLength(0);
   });
 
   it("reviews a huge PR within its budget and says what it skipped", async () => {
-    await harness.close();
-    harness = await createHarness(backend, {
+    await restart({
       REVUE_MAX_PROMPT_TOKENS: "6000",
       REVUE_MAX_CALLS_PER_REVIEW: "2",
     });
@@ -192,16 +177,16 @@ describe.each(backends)("incremental reviews and commands on %s", (backend) => {
       changes: 5,
       patch: APP_PATCH,
     }));
-    github.files.set(PULL_NUMBER, files);
-    await harness.send("pull_request", pullRequestOpened());
-    await harness.startWorkers();
-    const [row] = await reviewsSettled(harness, 1, 60_000);
+    github().files.set(PULL_NUMBER, files);
+    await harness().send("pull_request", pullRequestOpened());
+    await harness().startWorkers();
+    const [row] = await reviewsSettled(harness(), 1, 60_000);
     expect(row).toMatchObject({ status: "posted", files_total: 3000, model_calls: 2 });
     expect(row!.files_reviewed).toBeGreaterThan(0);
     expect(row!.files_reviewed).toBeLessThan(3000);
     // The files API was paged through to the end: 30 pages of 100.
-    expect(github.calls("GET", /\/pulls\/2\/files/)).toHaveLength(30);
-    const summary = github.issueComments[0]!.body;
+    expect(github().calls("GET", /\/pulls\/2\/files/)).toHaveLength(30);
+    const summary = github().issueComments[0]!.body;
     expect(summary).toContain(`Reviewed ${row!.files_reviewed} of 3000 changed files.`);
     expect(summary).toContain("over the review budget");
     expect(summary).toContain(`Skipped files (${3000 - row!.files_reviewed})`);
@@ -209,11 +194,11 @@ describe.each(backends)("incremental reviews and commands on %s", (backend) => {
 
   it("handles an empty PR and a PR of only deletions", async () => {
     installModel([{ review: modelReview([]) }]);
-    github.files.set(PULL_NUMBER, []);
-    await harness.send("pull_request", pullRequestOpened());
-    await harness.startWorkers();
-    await reviewsSettled(harness, 1);
-    const run = await checkRunCompleted(github);
+    github().files.set(PULL_NUMBER, []);
+    await harness().send("pull_request", pullRequestOpened());
+    await harness().startWorkers();
+    await reviewsSettled(harness(), 1);
+    const run = await checkRunCompleted(github());
     expect(run).toMatchObject({ conclusion: "neutral" });
     expect((run!.output as { summary: string }).summary).toContain("changes no files");
 
@@ -223,7 +208,7 @@ describe.each(backends)("incremental reviews and commands on %s", (backend) => {
       "-const b = 2;",
       "-module.exports = { a, b };",
     ].join("\n");
-    github.files.set(PULL_NUMBER, [
+    github().files.set(PULL_NUMBER, [
       {
         filename: "src/old.js",
         status: "removed",
@@ -233,9 +218,9 @@ describe.each(backends)("incremental reviews and commands on %s", (backend) => {
         patch: removal,
       },
     ]);
-    github.permissions.set("Codertocat", "admin");
-    await harness.send("issue_comment", prComment("@revue re-review", "Codertocat"));
-    const rows = await reviewsSettled(harness, 2);
+    github().permissions.set("Codertocat", "admin");
+    await harness().send("issue_comment", prComment("@revue re-review", "Codertocat"));
+    const rows = await reviewsSettled(harness(), 2);
     expect(rows.at(-1)).toMatchObject({ status: "posted", files_reviewed: 1 });
     const prompt = (anthropic.requests[0]!.messages as { content: string }[])[0]!.content;
     expect(prompt).toContain("L1 - const a = 1;");
