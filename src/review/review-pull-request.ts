@@ -28,7 +28,9 @@ import {
   type MemoryProvider,
   type ReviewScope,
 } from "./review-extensions.ts";
-import { ModelPermanentError, type ModelUsage, type ReviewModel } from "../model/review-model.ts";
+import { ModelPermanentError } from "../model/model-errors.ts";
+import type { ModelUsage } from "../model/structured-model.ts";
+import type { ReviewModel } from "./review-model.ts";
 import {
   findingsOfPull,
   findReviewByJob,
