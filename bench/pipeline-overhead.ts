@@ -5,7 +5,7 @@ import nock from "nock";
 import { pino } from "pino";
 import { createReviewJobHandler } from "../src/review/review-job-handler.ts";
 import type { ModelReview } from "../src/review/review-output.ts";
-import type { ReviewModel } from "../src/model/review-model.ts";
+import type { ReviewModel } from "../src/review/review-model.ts";
 import { FakeGitHub } from "../test/helpers/fake-github.ts";
 import { createHarness } from "../test/helpers/revue-harness.ts";
 import { pullRequestOpened } from "../test/helpers/fixtures.ts";

@@ -5,11 +5,9 @@ import type { Octokit } from "../github/github-types.ts";
 import type { FindingGate, MemoryProvider } from "../review/review-extensions.ts";
 import type { JobHandler, ReviewJob } from "../queue/jobs.ts";
 import type { WorkerDependencies } from "../runtime/start-workers.ts";
-import {
-  createAnthropicConversationModel,
-  type ConversationModel,
-} from "../model/anthropic-conversation-model.ts";
+import { createAnthropicModel } from "../model/anthropic-model.ts";
 import { collectReactions } from "./collect-reactions.ts";
+import { createConversationModel, type ConversationModel } from "./conversation-model.ts";
 import { detectAddressed } from "./detect-addressed.ts";
 import { learnFromReply } from "./learn-from-reply.ts";
 import { createMemoryGate, createMemoryProvider } from "./memory-extensions.ts";
@@ -72,14 +70,16 @@ function conversationModelOf(deps: WorkerDependencies): ConversationModel | null
   if (deps.conversationModel) return deps.conversationModel;
   const { model } = deps.config;
   if (!model.apiKey) return null;
-  return createAnthropicConversationModel({
-    apiKey: model.apiKey,
-    baseUrl: model.baseUrl,
-    model: model.id,
-    timeoutMs: model.timeoutMs,
-    maxRetries: model.maxRetries,
-    log: deps.log,
-  });
+  return createConversationModel(
+    createAnthropicModel({
+      apiKey: model.apiKey,
+      baseUrl: model.baseUrl,
+      model: model.id,
+      timeoutMs: model.timeoutMs,
+      maxRetries: model.maxRetries,
+      log: deps.log,
+    }),
+  );
 }
 
 /** The workers of `memory-command`, `learn-from-reply` and `collect-reactions`. */

@@ -3,7 +3,7 @@ import type { Database } from "../db/open-database.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
 import { statusOf, type Octokit } from "../github/github-types.ts";
 import { redactSecrets } from "../safety/scan-secrets.ts";
-import type { ConversationModel } from "../model/anthropic-conversation-model.ts";
+import type { ConversationModel } from "./conversation-model.ts";
 import { buildReplyPrompt, excerptAround, REPLY_SYSTEM_PROMPT } from "./build-reply-prompt.ts";
 import type { LearnFromReplyJob } from "../queue/memory-jobs.ts";
 import { memoriesWithVectors, memoryFromSource, rememberStatement } from "./memory-store.ts";

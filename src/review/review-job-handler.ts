@@ -1,11 +1,12 @@
 import type { WorkerDependencies } from "../runtime/start-workers.ts";
 import type { JobHandler } from "../queue/jobs.ts";
 import { QUEUES } from "../queue/jobs.ts";
-import { createAnthropicReviewModel } from "../model/anthropic-review-model.ts";
+import { createAnthropicModel } from "../model/anthropic-model.ts";
 import type { Octokit } from "../github/github-types.ts";
 import { reviewPullRequest, type ReviewOutcome } from "./review-pull-request.ts";
 import { recordReview, type ReviewUsage } from "../metrics/create-metrics.ts";
 import { getAppSlug } from "../github/get-app-slug.ts";
+import { createReviewModel } from "./review-model.ts";
 
 /**
  * The worker side of `review-pull-request`: authenticates as the installation and runs the
@@ -19,14 +20,16 @@ export function createReviewJobHandler(
   const model =
     deps.model ??
     (config.model.apiKey
-      ? createAnthropicReviewModel({
-          apiKey: config.model.apiKey,
-          baseUrl: config.model.baseUrl,
-          model: config.model.id,
-          timeoutMs: config.model.timeoutMs,
-          maxRetries: config.model.maxRetries,
-          log: deps.log,
-        })
+      ? createReviewModel(
+          createAnthropicModel({
+            apiKey: config.model.apiKey,
+            baseUrl: config.model.baseUrl,
+            model: config.model.id,
+            timeoutMs: config.model.timeoutMs,
+            maxRetries: config.model.maxRetries,
+            log: deps.log,
+          }),
+        )
       : null);
   const ownSecrets = [
     config.model.apiKey,

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { JsonSchema } from "../model/structured-model.ts";
+import { toStructuredOutputSchema } from "../model/to-structured-output-schema.ts";
 
 const fileSummarySchema = z.object({
   path: z.string().describe("Path of the changed file, exactly as in the diff header."),
@@ -67,82 +69,6 @@ export const modelReviewSchema = z.object({
 });
 
 export type ModelReview = z.infer<typeof modelReviewSchema>;
-
-type JsonSchema = { [key: string]: unknown };
-
-/**
- * Keywords that Anthropic structured outputs reject. Each is dropped from the JSON Schema and, when
- * it carries meaning, restated in the description (zod still enforces it on the response).
- */
-const unsupportedKeywords = [
-  "minimum",
-  "maximum",
-  "exclusiveMinimum",
-  "exclusiveMaximum",
-  "multipleOf",
-  "minLength",
-  "maxLength",
-  "maxItems",
-] as const;
-
-/** zod writes these for `.int()`; they only restate "a safe integer" and are dropped silently. */
-const safeIntegerBounds = new Set([Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]);
-
-function isJsonSchema(value: unknown): value is JsonSchema {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/**
- * Rewrites one node (and its children) into the subset Anthropic accepts: no `$schema`, no numeric
- * or length bounds, `additionalProperties: false` and every property required on every object.
- * Throws if an object lists a property as optional, since the API would reject the schema.
- */
-function toStructuredOutputSchema(node: JsonSchema, path: string): JsonSchema {
-  const result: JsonSchema = {};
-  const restated: string[] = [];
-  for (const [key, value] of Object.entries(node)) {
-    if (key === "$schema") continue;
-    if ((unsupportedKeywords as readonly string[]).includes(key)) {
-      if (!(typeof value === "number" && safeIntegerBounds.has(value))) {
-        restated.push(`${key}: ${JSON.stringify(value)}`);
-      }
-      continue;
-    }
-    if (key === "properties" && isJsonSchema(value)) {
-      result.properties = Object.fromEntries(
-        Object.entries(value).map(([name, child]) => [
-          name,
-          isJsonSchema(child) ? toStructuredOutputSchema(child, `${path}.${name}`) : child,
-        ]),
-      );
-    } else if (key === "items" && isJsonSchema(value)) {
-      result.items = toStructuredOutputSchema(value, `${path}[]`);
-    } else if ((key === "anyOf" || key === "allOf") && Array.isArray(value)) {
-      result[key] = value.map((child: unknown) =>
-        isJsonSchema(child) ? toStructuredOutputSchema(child, path) : child,
-      );
-    } else {
-      result[key] = value;
-    }
-  }
-  if (restated.length > 0) {
-    const constraint = `{${restated.join(", ")}}`;
-    result.description =
-      typeof result.description === "string" ? `${result.description} ${constraint}` : constraint;
-  }
-  if (result.type === "object") {
-    const names = Object.keys(isJsonSchema(result.properties) ? result.properties : {});
-    const required = Array.isArray(result.required) ? result.required : [];
-    const optional = names.filter((name) => !required.includes(name));
-    if (optional.length > 0) {
-      throw new Error(
-        `${path}: properties ${optional.join(", ")} are optional; structured outputs need every property required (use .nullable() instead of .optional())`,
-      );
-    }
-    result.additionalProperties = false;
-  }
-  return result;
-}
 
 /** The JSON Schema for `output_config.format.schema`, computed once at import (pure, no I/O). */
 export const modelReviewJsonSchema: JsonSchema = toStructuredOutputSchema(

@@ -28,7 +28,9 @@ import {
   type MemoryProvider,
   type ReviewScope,
 } from "./review-extensions.ts";
-import { ModelPermanentError, type ModelUsage, type ReviewModel } from "../model/review-model.ts";
+import { costOf } from "../model/cost-of.ts";
+import { ModelPermanentError } from "../model/model-errors.ts";
+import type { ReviewModel } from "./review-model.ts";
 import {
   findingsOfPull,
   findReviewByJob,
@@ -649,18 +651,6 @@ function findingRow(
     github_comment_id: commentId,
     head_sha: headSha,
   };
-}
-
-/** Dollars for the tokens used, at the configured prices (cache writes 1.25x, reads 0.1x input). */
-export function costOf(usage: ModelUsage, config: Config): number {
-  const input = config.model.pricePerMillionInput / 1_000_000;
-  const output = config.model.pricePerMillionOutput / 1_000_000;
-  return (
-    usage.inputTokens * input +
-    usage.cacheWriteTokens * input * 1.25 +
-    usage.cacheReadTokens * input * 0.1 +
-    usage.outputTokens * output
-  );
 }
 
 function failureOutcome(error: unknown, slug: string): CheckOutcome {

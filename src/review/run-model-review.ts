@@ -4,7 +4,8 @@ import { estimateTokens } from "../model/estimate-tokens.ts";
 import { formatFileDiff, type FileDiff } from "../diff/format-diff.ts";
 import { packFiles } from "./pack-files.ts";
 import type { ModelReview } from "./review-output.ts";
-import type { ModelUsage, ReviewModel } from "../model/review-model.ts";
+import type { ModelUsage } from "../model/structured-model.ts";
+import type { ReviewModel } from "./review-model.ts";
 
 export type ModelRunInput = {
   model: ReviewModel;

@@ -7,14 +7,14 @@ import type { Metrics } from "../metrics/create-metrics.ts";
 import type { JobHandler, JobName } from "../queue/jobs.ts";
 import { workJobs } from "../queue/work-jobs.ts";
 import { createReviewJobHandler } from "../review/review-job-handler.ts";
-import type { ReviewModel } from "../model/review-model.ts";
+import type { ReviewModel } from "../review/review-model.ts";
 import type { ReviewDependencies } from "../review/review-pull-request.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
 import { createEmbedder } from "../embeddings/create-embedder.ts";
 import type { Octokit } from "../github/github-types.ts";
 import { createIndexJobHandler } from "../indexing/index-job-handler.ts";
 import { createCodeContextProvider } from "../context/create-code-context-provider.ts";
-import type { ConversationModel } from "../model/anthropic-conversation-model.ts";
+import type { ConversationModel } from "../memory/conversation-model.ts";
 import {
   createBeforeReview,
   createMemoryJobHandlers,

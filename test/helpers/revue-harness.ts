@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import { createApp } from "../../src/app/create-app.ts";
 import { readConfig, type Config } from "../../src/config/read-config.ts";
-import type { ReviewModel } from "../../src/model/review-model.ts";
+import type { ReviewModel } from "../../src/review/review-model.ts";
 import { startQueue } from "../../src/queue/start-queue.ts";
 import { startWorkers, type WorkerDependencies } from "../../src/runtime/start-workers.ts";
 import { sendWebhook } from "./sign-webhook.ts";

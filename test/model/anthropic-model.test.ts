@@ -3,44 +3,60 @@ import { setTimeout as delay } from "node:timers/promises";
 import nock from "nock";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createAnthropicReviewModel } from "../../src/model/anthropic-review-model.ts";
-import { ModelPermanentError, ModelRetryableError } from "../../src/model/review-model.ts";
-import type { ReviewRequest } from "../../src/model/review-model.ts";
-import { modelReviewJsonSchema, type ModelReview } from "../../src/review/review-output.ts";
+import { z } from "zod";
+import { createAnthropicModel } from "../../src/model/anthropic-model.ts";
+import { ModelPermanentError, ModelRetryableError } from "../../src/model/model-errors.ts";
+import type { GenerateRequest } from "../../src/model/structured-model.ts";
 
 const baseUrl = "https://api.anthropic.test";
 const apiKey = "sk-ant-test-0123456789";
 const model = "claude-sonnet-5-5";
 
-const request: ReviewRequest = {
-  system: "You review pull requests like a careful senior engineer.",
-  stableContext: "Repository instructions: prefer early returns.",
-  prompt: "diff --git a/src/add.ts b/src/add.ts\n+export const add = (a, b) => a - b;",
-  maxOutputTokens: 4096,
+/** A small answer shape standing in for a feature's: the client knows no feature's schema. */
+const verdictSchema = z.object({
+  verdict: z.enum(["approve", "reject"]),
+  reasons: z.array(z.object({ line: z.number().int().min(1), text: z.string() })),
+});
+type Verdict = z.infer<typeof verdictSchema>;
+const verdictJsonSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["verdict", "reasons"],
+  properties: {
+    verdict: { type: "string", enum: ["approve", "reject"] },
+    reasons: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["line", "text"],
+        properties: { line: { type: "integer" }, text: { type: "string" } },
+      },
+    },
+  },
 };
 
-const review: ModelReview = {
-  summary: {
-    walkthrough: "Adds an `add` helper.",
-    files: [{ path: "src/add.ts", summary: "New `add` function." }],
-    risk: "medium",
-    riskReason: "The helper subtracts instead of adding.",
-  },
-  findings: [
+const request: GenerateRequest<Verdict> = {
+  task: "verdict",
+  system: [
+    { text: "You judge pull requests like a careful senior engineer." },
+    { text: "Repository instructions: prefer early returns.", cacheBreakpoint: true },
+  ],
+  messages: [
     {
-      path: "src/add.ts",
-      side: "RIGHT",
-      line: 1,
-      startLine: null,
-      severity: "critical",
-      category: "bug",
-      confidence: "high",
-      title: "`add` subtracts",
-      explanation: "`a - b` returns the difference; callers expect the sum.",
-      quotedCode: "export const add = (a, b) => a - b;",
-      replacement: "export const add = (a, b) => a + b;",
+      role: "user",
+      content: "diff --git a/src/add.ts b/src/add.ts\n+export const add = (a, b) => a - b;",
     },
   ],
+  output: { json: verdictJsonSchema, parse: verdictSchema },
+  maxOutputTokens: 4096,
+  repair: "once",
+};
+const prompt = request.messages[0]!.content;
+
+const answer: Verdict = {
+  verdict: "reject",
+  reasons: [{ line: 1, text: "`add` subtracts: `a - b` returns the difference." }],
 };
 
 type Usage = {
@@ -82,7 +98,7 @@ function errorResponse(type: string, message: string) {
 type SentBody = {
   model: string;
   max_tokens: number;
-  system: Array<{ type: string; text: string; cache_control?: unknown }>;
+  system: string | Array<{ type: string; text: string; cache_control?: unknown }>;
   messages: Array<{ role: string; content: string }>;
   output_config: unknown;
   [key: string]: unknown;
@@ -105,9 +121,9 @@ function recordingSleep(): { waits: number[]; sleep: (ms: number) => Promise<voi
   return { waits, sleep: async (ms) => void waits.push(ms) };
 }
 
-function createModel(overrides: Partial<Parameters<typeof createAnthropicReviewModel>[0]> = {}) {
+function createModel(overrides: Partial<Parameters<typeof createAnthropicModel>[0]> = {}) {
   const { waits, sleep } = recordingSleep();
-  const model_ = createAnthropicReviewModel({
+  const model_ = createAnthropicModel({
     apiKey,
     baseUrl,
     model,
@@ -138,24 +154,24 @@ afterAll(() => {
   nock.enableNetConnect();
 });
 
-describe("createAnthropicReviewModel", () => {
-  it("sends the stable prefix as cached system blocks with structured outputs and returns the review", async () => {
+describe("createAnthropicModel", () => {
+  it("sends system blocks with a cache breakpoint where asked and structured outputs, and returns the parsed value", async () => {
     const { bodies, match } = recordBodies();
     api()
       .post("/v1/messages", match)
       .matchHeader("authorization", `Bearer ${apiKey}`)
       .matchHeader("anthropic-version", /^\d{4}-\d{2}-\d{2}$/)
-      .reply(200, messageResponse(JSON.stringify(review)), { "request-id": "req_1" });
-    const { model: reviewModel, waits } = createModel();
+      .reply(200, messageResponse(JSON.stringify(answer)), { "request-id": "req_1" });
+    const { model: client, waits } = createModel();
 
-    const result = await reviewModel.review(request);
+    const result = await client.generate(request);
 
     expect(result).toEqual({
-      review,
+      value: answer,
       usage: { inputTokens: 1200, outputTokens: 350, cacheReadTokens: 2048, cacheWriteTokens: 0 },
       calls: 1,
     });
-    expect(reviewModel.id).toBe(model);
+    expect(client.id).toBe(model);
     expect(waits).toEqual([]);
     expect(bodies).toHaveLength(1);
     const body = bodies[0]!;
@@ -163,27 +179,39 @@ describe("createAnthropicReviewModel", () => {
       model,
       max_tokens: 4096,
       system: [
-        { type: "text", text: request.system },
-        { type: "text", text: request.stableContext, cache_control: { type: "ephemeral" } },
+        { type: "text", text: request.system[0]!.text },
+        { type: "text", text: request.system[1]!.text, cache_control: { type: "ephemeral" } },
       ],
-      messages: [{ role: "user", content: request.prompt }],
-      output_config: { format: { type: "json_schema", schema: modelReviewJsonSchema } },
+      messages: [{ role: "user", content: prompt }],
+      output_config: { format: { type: "json_schema", schema: verdictJsonSchema } },
     });
     expect(body).not.toHaveProperty("temperature");
     expect(body).not.toHaveProperty("tool_choice");
   });
 
-  it("puts the cache breakpoint on the system block when there is no stable context", async () => {
+  it("sends one system block without a breakpoint as a plain string", async () => {
     const { bodies, match } = recordBodies();
     api()
       .post("/v1/messages", match)
-      .reply(200, messageResponse(JSON.stringify(review)));
-    const { model: reviewModel } = createModel();
+      .reply(200, messageResponse(JSON.stringify(answer)));
+    const { model: client } = createModel();
 
-    await reviewModel.review({ ...request, stableContext: "" });
+    await client.generate({ ...request, system: [{ text: "Judge this." }] });
+
+    expect(bodies[0]!.system).toBe("Judge this.");
+  });
+
+  it("marks every block that asks for a breakpoint, and only those", async () => {
+    const { bodies, match } = recordBodies();
+    api()
+      .post("/v1/messages", match)
+      .reply(200, messageResponse(JSON.stringify(answer)));
+    const { model: client } = createModel();
+
+    await client.generate({ ...request, system: [{ text: "Judge this.", cacheBreakpoint: true }] });
 
     expect(bodies[0]!.system).toEqual([
-      { type: "text", text: request.system, cache_control: { type: "ephemeral" } },
+      { type: "text", text: "Judge this.", cache_control: { type: "ephemeral" } },
     ]);
   });
 
@@ -201,14 +229,14 @@ describe("createAnthropicReviewModel", () => {
         },
       )
       .post("/v1/messages")
-      .reply(200, messageResponse(JSON.stringify(review)));
-    const { model: reviewModel, waits } = createModel();
+      .reply(200, messageResponse(JSON.stringify(answer)));
+    const { model: client, waits } = createModel();
 
-    const result = await reviewModel.review(request);
+    const result = await client.generate(request);
 
     expect(waits).toEqual([7000]);
     expect(result.calls).toBe(2);
-    expect(result.review).toEqual(review);
+    expect(result.value).toEqual(answer);
   });
 
   it("prefers retry-after-ms, reads retry-after as an HTTP date, and caps waits at 120 s", async () => {
@@ -226,10 +254,10 @@ describe("createAnthropicReviewModel", () => {
       .post("/v1/messages")
       .reply(529, errorResponse("overloaded_error", "Overloaded"), { "retry-after": "600" })
       .post("/v1/messages")
-      .reply(200, messageResponse(JSON.stringify(review)));
-    const { model: reviewModel, waits } = createModel({ maxRetries: 3, now: () => now });
+      .reply(200, messageResponse(JSON.stringify(answer)));
+    const { model: client, waits } = createModel({ maxRetries: 3, now: () => now });
 
-    await reviewModel.review(request);
+    await client.generate(request);
 
     expect(waits).toEqual([1500, 30_000, 120_000]);
   });
@@ -240,10 +268,10 @@ describe("createAnthropicReviewModel", () => {
       .times(2)
       .reply(529, errorResponse("overloaded_error", "Overloaded"))
       .post("/v1/messages")
-      .reply(200, messageResponse(JSON.stringify(review)));
-    const { model: reviewModel, waits } = createModel({ random: () => 0 });
+      .reply(200, messageResponse(JSON.stringify(answer)));
+    const { model: client, waits } = createModel({ random: () => 0 });
 
-    const result = await reviewModel.review(request);
+    const result = await client.generate(request);
 
     // 1 s then 2 s: random() = 0 takes none of the up-to-25% jitter off.
     expect(waits).toEqual([1000, 2000]);
@@ -255,9 +283,9 @@ describe("createAnthropicReviewModel", () => {
       .post("/v1/messages")
       .times(8)
       .reply(503, errorResponse("api_error", "Service unavailable"));
-    const { model: reviewModel, waits } = createModel({ maxRetries: 7, random: () => 0.999 });
+    const { model: client, waits } = createModel({ maxRetries: 7, random: () => 0.999 });
 
-    await expect(reviewModel.review(request)).rejects.toBeInstanceOf(ModelRetryableError);
+    await expect(client.generate(request)).rejects.toBeInstanceOf(ModelRetryableError);
 
     expect(waits).toEqual(
       [1000, 2000, 4000, 8000, 16_000, 32_000, 60_000].map((step) =>
@@ -271,9 +299,9 @@ describe("createAnthropicReviewModel", () => {
       .post("/v1/messages")
       .times(3)
       .reply(500, errorResponse("api_error", "Internal server error"));
-    const { model: reviewModel, waits } = createModel({ maxRetries: 2 });
+    const { model: client, waits } = createModel({ maxRetries: 2 });
 
-    const error: unknown = await reviewModel.review(request).catch((thrown: unknown) => thrown);
+    const error: unknown = await client.generate(request).catch((thrown: unknown) => thrown);
 
     expect(error).toBeInstanceOf(ModelRetryableError);
     expect((error as ModelRetryableError).status).toBe(500);
@@ -285,9 +313,9 @@ describe("createAnthropicReviewModel", () => {
     api()
       .post("/v1/messages")
       .reply(429, errorResponse("rate_limit_error", "Rate limited"), { "retry-after": "42" });
-    const { model: reviewModel } = createModel({ maxRetries: 0 });
+    const { model: client } = createModel({ maxRetries: 0 });
 
-    const error: unknown = await reviewModel.review(request).catch((thrown: unknown) => thrown);
+    const error: unknown = await client.generate(request).catch((thrown: unknown) => thrown);
 
     expect(error).toBeInstanceOf(ModelRetryableError);
     expect((error as ModelRetryableError).retryAfterMs).toBe(42_000);
@@ -304,9 +332,9 @@ describe("createAnthropicReviewModel", () => {
     [404, "not_found_error", "model: claude-sonnet-9"],
   ])("throws ModelPermanentError on %i without retrying", async (status, type, message) => {
     api().post("/v1/messages").reply(status, errorResponse(type, message));
-    const { model: reviewModel, waits } = createModel();
+    const { model: client, waits } = createModel();
 
-    const error: unknown = await reviewModel.review(request).catch((thrown: unknown) => thrown);
+    const error: unknown = await client.generate(request).catch((thrown: unknown) => thrown);
 
     expect(error).toBeInstanceOf(ModelPermanentError);
     expect((error as ModelPermanentError).status).toBe(status);
@@ -320,15 +348,15 @@ describe("createAnthropicReviewModel", () => {
       .post("/v1/messages")
       .reply(async () => {
         await delay(1_000);
-        return [200, messageResponse(JSON.stringify(review))];
+        return [200, messageResponse(JSON.stringify(answer))];
       })
       .post("/v1/messages")
-      .reply(200, messageResponse(JSON.stringify(review)));
-    const { model: reviewModel, waits } = createModel({ timeoutMs: 50 });
+      .reply(200, messageResponse(JSON.stringify(answer)));
+    const { model: client, waits } = createModel({ timeoutMs: 50 });
 
-    const result = await reviewModel.review(request);
+    const result = await client.generate(request);
 
-    expect(result.review).toEqual(review);
+    expect(result.value).toEqual(answer);
     expect(result.calls).toBe(2);
     expect(waits).toEqual([1000]);
   });
@@ -348,10 +376,10 @@ describe("createAnthropicReviewModel", () => {
     };
     api()
       .post("/v1/messages")
-      .reply(200, messageResponse(JSON.stringify(review)));
-    const { model: reviewModel, waits } = createModel({ timeoutMs: 50, fetch: fetchOnce });
+      .reply(200, messageResponse(JSON.stringify(answer)));
+    const { model: client, waits } = createModel({ timeoutMs: 50, fetch: fetchOnce });
 
-    const result = await reviewModel.review(request);
+    const result = await client.generate(request);
 
     expect(result.calls).toBe(2);
     expect(waits).toEqual([1000]);
@@ -362,10 +390,10 @@ describe("createAnthropicReviewModel", () => {
       .post("/v1/messages")
       .replyWithError("socket hang up")
       .post("/v1/messages")
-      .reply(200, messageResponse(JSON.stringify(review)));
-    const { model: reviewModel, waits } = createModel();
+      .reply(200, messageResponse(JSON.stringify(answer)));
+    const { model: client, waits } = createModel();
 
-    const result = await reviewModel.review(request);
+    const result = await client.generate(request);
 
     expect(result.calls).toBe(2);
     expect(waits).toEqual([1000]);
@@ -373,7 +401,7 @@ describe("createAnthropicReviewModel", () => {
 
   it("repairs an answer that is not JSON with one more call, summing usage", async () => {
     const { bodies, match } = recordBodies();
-    const broken = '{"summary": {"walkthrough": "Adds an add helper.", ';
+    const broken = '{"verdict": "reject", "reasons": [ ';
     api()
       .post("/v1/messages", match)
       .reply(
@@ -390,7 +418,7 @@ describe("createAnthropicReviewModel", () => {
       .post("/v1/messages", match)
       .reply(
         200,
-        messageResponse(JSON.stringify(review), {
+        messageResponse(JSON.stringify(answer), {
           usage: {
             input_tokens: 1100,
             output_tokens: 400,
@@ -399,12 +427,12 @@ describe("createAnthropicReviewModel", () => {
           },
         }),
       );
-    const { model: reviewModel } = createModel();
+    const { model: client } = createModel();
 
-    const result = await reviewModel.review(request);
+    const result = await client.generate(request);
 
     expect(result).toEqual({
-      review,
+      value: answer,
       usage: {
         inputTokens: 2100,
         outputTokens: 420,
@@ -417,7 +445,7 @@ describe("createAnthropicReviewModel", () => {
     expect(repair.system).toEqual(bodies[0]!.system);
     expect(repair.output_config).toEqual(bodies[0]!.output_config);
     expect(repair.messages).toHaveLength(3);
-    expect(repair.messages[0]).toEqual({ role: "user", content: request.prompt });
+    expect(repair.messages[0]).toEqual({ role: "user", content: prompt });
     expect(repair.messages[1]).toEqual({ role: "assistant", content: broken.trimEnd() });
     expect(repair.messages[2]!.role).toBe("user");
     expect(repair.messages[2]!.content).toContain("not valid JSON");
@@ -427,49 +455,64 @@ describe("createAnthropicReviewModel", () => {
   it("lists schema violations by path in the repair request", async () => {
     const { bodies, match } = recordBodies();
     const invalid = {
-      ...review,
-      findings: [{ ...review.findings[0]!, line: 0, severity: "blocker" }],
+      verdict: "maybe",
+      reasons: [{ ...answer.reasons[0]!, line: 0 }],
     };
     api()
       .post("/v1/messages", match)
       .reply(200, messageResponse(JSON.stringify(invalid)))
       .post("/v1/messages", match)
-      .reply(200, messageResponse(JSON.stringify(review)));
-    const { model: reviewModel } = createModel();
+      .reply(200, messageResponse(JSON.stringify(answer)));
+    const { model: client } = createModel();
 
-    const result = await reviewModel.review(request);
+    const result = await client.generate(request);
 
-    expect(result.review).toEqual(review);
+    expect(result.value).toEqual(answer);
     const instruction = bodies[1]!.messages[2]!.content;
-    expect(instruction).toMatch(/^- findings\.0\.line: /m);
-    expect(instruction).toMatch(/^- findings\.0\.severity: /m);
+    expect(instruction).toMatch(/^- verdict: /m);
+    expect(instruction).toMatch(/^- reasons\.0\.line: /m);
   });
 
   it("throws ModelPermanentError when the repaired answer is still invalid", async () => {
     api()
       .post("/v1/messages")
-      .reply(200, messageResponse("Here is my review: looks good!"))
+      .reply(200, messageResponse("Here is my verdict: looks good!"))
       .post("/v1/messages")
-      .reply(200, messageResponse(JSON.stringify({ summary: review.summary })));
-    const { model: reviewModel } = createModel();
+      .reply(200, messageResponse(JSON.stringify({ verdict: answer.verdict })));
+    const { model: client } = createModel();
 
-    const error: unknown = await reviewModel.review(request).catch((thrown: unknown) => thrown);
+    const error: unknown = await client.generate(request).catch((thrown: unknown) => thrown);
 
     expect(error).toBeInstanceOf(ModelPermanentError);
-    expect((error as Error).message).toContain("findings");
+    expect((error as Error).message).toContain("reasons");
+  });
+
+  it("does not repair an invalid answer when the request says never", async () => {
+    api()
+      .post("/v1/messages")
+      .reply(200, messageResponse(JSON.stringify({ verdict: "maybe", reasons: [] })));
+    const { model: client } = createModel();
+
+    const error: unknown = await client
+      .generate({ ...request, repair: "never" })
+      .catch((thrown: unknown) => thrown);
+
+    expect(error).toBeInstanceOf(ModelPermanentError);
+    expect((error as Error).message).toContain("verdict request is invalid");
+    expect((error as Error).message).toMatch(/^- verdict: /m);
   });
 
   it("repairs an answer truncated at max_tokens, asking for a shorter one", async () => {
     const { bodies, match } = recordBodies();
-    const truncated = JSON.stringify(review).slice(0, 120);
+    const truncated = JSON.stringify(answer).slice(0, 40);
     api()
       .post("/v1/messages", match)
       .reply(200, messageResponse(truncated, { stopReason: "max_tokens" }))
       .post("/v1/messages", match)
-      .reply(200, messageResponse(JSON.stringify(review)));
-    const { model: reviewModel } = createModel();
+      .reply(200, messageResponse(JSON.stringify(answer)));
+    const { model: client } = createModel();
 
-    const result = await reviewModel.review(request);
+    const result = await client.generate(request);
 
     expect(result.calls).toBe(2);
     expect(bodies[1]!.messages[1]).toEqual({ role: "assistant", content: truncated });
@@ -480,27 +523,75 @@ describe("createAnthropicReviewModel", () => {
   it("repairs a truncated answer even when the cut happens to leave valid JSON", async () => {
     api()
       .post("/v1/messages")
-      .reply(200, messageResponse(JSON.stringify(review), { stopReason: "max_tokens" }))
+      .reply(200, messageResponse(JSON.stringify(answer), { stopReason: "max_tokens" }))
       .post("/v1/messages")
-      .reply(200, messageResponse(JSON.stringify(review)));
-    const { model: reviewModel } = createModel();
+      .reply(200, messageResponse(JSON.stringify(answer)));
+    const { model: client } = createModel();
 
-    expect((await reviewModel.review(request)).calls).toBe(2);
+    expect((await client.generate(request)).calls).toBe(2);
   });
 
   it("does not repair a refusal", async () => {
     api()
       .post("/v1/messages")
       .reply(200, messageResponse("", { stopReason: "refusal" }));
-    const { model: reviewModel } = createModel();
+    const { model: client } = createModel();
 
-    await expect(reviewModel.review(request)).rejects.toBeInstanceOf(ModelPermanentError);
+    await expect(client.generate(request)).rejects.toBeInstanceOf(ModelPermanentError);
+  });
+
+  it("does not repair an answer that filled the context window", async () => {
+    api()
+      .post("/v1/messages")
+      .reply(200, messageResponse("{", { stopReason: "model_context_window_exceeded" }));
+    const { model: client } = createModel();
+
+    const error: unknown = await client.generate(request).catch((thrown: unknown) => thrown);
+
+    expect(error).toBeInstanceOf(ModelPermanentError);
+    expect((error as Error).message).toContain("context window");
+  });
+
+  it("names the task in its errors, so a job's failure says which call failed", async () => {
+    api()
+      .post("/v1/messages")
+      .reply(401, errorResponse("authentication_error", "invalid x-api-key"));
+    api().post("/v1/messages").reply(503, errorResponse("api_error", "Service unavailable"));
+    const { model: client } = createModel({ maxRetries: 0 });
+
+    const refused: unknown = await client.generate(request).catch((thrown: unknown) => thrown);
+    const failed: unknown = await client.generate(request).catch((thrown: unknown) => thrown);
+
+    expect((refused as Error).message).toContain("refused the verdict request");
+    expect((refused as Error).message).toContain("check the Anthropic API key");
+    expect((failed as Error).message).toContain("failed 1 time(s) (last: 503 api_error)");
+    expect((failed as Error).message).toContain("try the verdict again later");
+  });
+
+  it("stops a request in flight when the caller aborts, without retrying", async () => {
+    const controller = new AbortController();
+    api()
+      .post("/v1/messages")
+      .reply(async () => {
+        controller.abort();
+        await delay(1_000);
+        return [200, messageResponse(JSON.stringify(answer))];
+      });
+    const { model: client, waits } = createModel();
+
+    const error: unknown = await client
+      .generate(request, { signal: controller.signal })
+      .catch((thrown: unknown) => thrown);
+
+    expect(error).toBeInstanceOf(ModelRetryableError);
+    expect((error as Error).message).toContain("verdict call was aborted");
+    expect(waits).toEqual([]);
   });
 
   it("stops waiting and throws ModelRetryableError when the caller aborts during a retry wait", async () => {
     api().post("/v1/messages").reply(529, errorResponse("overloaded_error", "Overloaded"));
     const controller = new AbortController();
-    const reviewModel = createAnthropicReviewModel({
+    const client = createAnthropicModel({
       apiKey,
       baseUrl,
       model,
@@ -512,8 +603,8 @@ describe("createAnthropicReviewModel", () => {
       },
     });
 
-    const error: unknown = await reviewModel
-      .review(request, { signal: controller.signal })
+    const error: unknown = await client
+      .generate(request, { signal: controller.signal })
       .catch((thrown: unknown) => thrown);
 
     expect(error).toBeInstanceOf(ModelRetryableError);
@@ -521,11 +612,11 @@ describe("createAnthropicReviewModel", () => {
   });
 
   it("sends nothing when the signal is already aborted", async () => {
-    const { model: reviewModel } = createModel();
+    const { model: client } = createModel();
 
-    await expect(
-      reviewModel.review(request, { signal: AbortSignal.abort() }),
-    ).rejects.toBeInstanceOf(ModelRetryableError);
+    await expect(client.generate(request, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(
+      ModelRetryableError,
+    );
   });
 
   it("logs statuses and waits but never the API key or prompt text", async () => {
@@ -542,15 +633,15 @@ describe("createAnthropicReviewModel", () => {
       .post("/v1/messages")
       .reply(200, messageResponse("not json"))
       .post("/v1/messages")
-      .reply(200, messageResponse(JSON.stringify(review)));
-    const { model: reviewModel } = createModel({ log: pino({ level: "debug" }, destination) });
+      .reply(200, messageResponse(JSON.stringify(answer)));
+    const { model: client } = createModel({ log: pino({ level: "debug" }, destination) });
 
-    await reviewModel.review(request);
+    await client.generate(request);
 
     const logged = lines.join("");
     expect(logged).toContain('"status":429');
     expect(logged).toContain('"waitMs":3000');
-    for (const secret of [apiKey, request.prompt, request.system, request.stableContext]) {
+    for (const secret of [apiKey, prompt, ...request.system.map((block) => block.text)]) {
       expect(logged).not.toContain(secret);
     }
   });
@@ -558,40 +649,5 @@ describe("createAnthropicReviewModel", () => {
   it("rejects options the SDK would only reject at request time", () => {
     expect(() => createModel({ timeoutMs: 1.5 })).toThrow(/timeoutMs/);
     expect(() => createModel({ maxRetries: -1 })).toThrow(/maxRetries/);
-  });
-});
-
-describe("modelReviewJsonSchema", () => {
-  type Node = { [key: string]: unknown };
-  function objectNodes(node: unknown, found: Node[] = []): Node[] {
-    if (Array.isArray(node)) node.forEach((child) => objectNodes(child, found));
-    else if (typeof node === "object" && node !== null) {
-      if ((node as Node).type === "object") found.push(node as Node);
-      Object.values(node).forEach((child) => objectNodes(child, found));
-    }
-    return found;
-  }
-
-  it("closes every object and requires every property, as structured outputs demand", () => {
-    const objects = objectNodes(modelReviewJsonSchema);
-    expect(objects.length).toBe(4);
-    for (const object of objects) {
-      expect(object.additionalProperties).toBe(false);
-      expect(object.required).toEqual(Object.keys(object.properties as Node));
-    }
-  });
-
-  it("leaves out keywords the API rejects", () => {
-    const text = JSON.stringify(modelReviewJsonSchema);
-    for (const keyword of [
-      "$schema",
-      "minimum",
-      "maximum",
-      "minLength",
-      "maxLength",
-      "multipleOf",
-    ]) {
-      expect(text).not.toContain(`"${keyword}"`);
-    }
   });
 });

@@ -1,7 +1,8 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createAnthropicConversationModel } from "../../src/model/anthropic-conversation-model.ts";
-import { ModelPermanentError } from "../../src/model/review-model.ts";
+import { createConversationModel } from "../../src/memory/conversation-model.ts";
+import { createAnthropicModel } from "../../src/model/anthropic-model.ts";
+import { ModelPermanentError } from "../../src/model/model-errors.ts";
 import { FakeAnthropic } from "../helpers/fake-anthropic.ts";
 import { ANTHROPIC_TEST_KEY, ANTHROPIC_TEST_URL } from "../helpers/revue-harness.ts";
 
@@ -10,17 +11,19 @@ const answer = { intent: "question", learning: null, answer: "Because it is." };
 describe("the conversation model over HTTP", () => {
   const waits: number[] = [];
   const model = () =>
-    createAnthropicConversationModel({
-      apiKey: ANTHROPIC_TEST_KEY,
-      baseUrl: ANTHROPIC_TEST_URL,
-      model: "claude-sonnet-5-5",
-      timeoutMs: 5000,
-      maxRetries: 2,
-      sleep: async (ms) => {
-        waits.push(ms);
-      },
-      random: () => 0,
-    });
+    createConversationModel(
+      createAnthropicModel({
+        apiKey: ANTHROPIC_TEST_KEY,
+        baseUrl: ANTHROPIC_TEST_URL,
+        model: "claude-sonnet-5-5",
+        timeoutMs: 5000,
+        maxRetries: 2,
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
+        random: () => 0,
+      }),
+    );
 
   beforeEach(() => {
     nock.disableNetConnect();
@@ -43,6 +46,7 @@ describe("the conversation model over HTTP", () => {
     expect(fake.requests).toHaveLength(2);
     expect(fake.requests[0]).toMatchObject({
       model: "claude-sonnet-5-5",
+      max_tokens: 1500,
       system: "s",
       messages: [{ role: "user", content: "p" }],
       output_config: { format: { type: "json_schema" } },
@@ -50,10 +54,13 @@ describe("the conversation model over HTTP", () => {
   });
 
   it("fails permanently on an answer that does not match the schema, and on a 400", async () => {
-    new FakeAnthropic([{ text: '{"intent":"maybe"}' }]).install();
+    const invalid = new FakeAnthropic([{ text: '{"intent":"maybe"}' }]);
+    invalid.install();
     await expect(model().analyzeReply({ system: "s", prompt: "p" })).rejects.toBeInstanceOf(
       ModelPermanentError,
     );
+    // One call per reply: an invalid answer is not sent back for a repair.
+    expect(invalid.requests).toHaveLength(1);
     nock.cleanAll();
     new FakeAnthropic([{ status: 400 }]).install();
     await expect(model().analyzeReply({ system: "s", prompt: "p" })).rejects.toBeInstanceOf(
