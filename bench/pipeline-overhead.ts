@@ -73,8 +73,6 @@ const log = pino({ level: "silent" });
 const handle = createReviewJobHandler({
   config: harness.config,
   db: harness.db.db,
-  boss: harness.boss,
-  log,
   probot: harness.probot,
   model: instantModel,
 });

@@ -1,8 +1,8 @@
 // `npm run migrate [-- down|down-all]`: applies (or undoes) database migrations and exits.
 import { existsSync } from "node:fs";
 import { ConfigError, readConfig } from "../config/read-config.ts";
-import { migrateDown, migrateToLatest } from "../db/migrate.ts";
-import { DatabaseUnavailableError, openDatabase } from "../db/open-database.ts";
+import { DatabaseUnavailableError } from "../db/open-database.ts";
+import { runMigrations, type MigrationDirection } from "../runtime/run-migrations.ts";
 
 if (existsSync(".env")) process.loadEnvFile(".env");
 const direction = process.argv[2] ?? "up";
@@ -11,13 +11,7 @@ if (!["up", "down", "down-all"].includes(direction)) {
   process.exit(2);
 }
 try {
-  const config = readConfig();
-  const database = await openDatabase(config.database);
-  const result =
-    direction === "up"
-      ? await migrateToLatest(database.db)
-      : await migrateDown(database.db, "public", direction === "down-all");
-  await database.close();
+  const result = await runMigrations(readConfig(), direction as MigrationDirection);
   for (const step of result.results ?? []) {
     console.log(`${step.direction} ${step.migrationName}: ${step.status}`);
   }

@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
+import { getPrivateKey } from "@probot/get-private-key";
 import { z } from "zod";
 
 /** The current Sonnet. Claude Sonnet 4.5 reaches end of life on 2026-11-30. */
@@ -68,14 +70,21 @@ const envSchema = z.object({
     .default(0.45),
   REVUE_MEMORY_MAX_TOKENS: positiveInteger.default(1500),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  WEBHOOK_PROXY_URL: z.url("must be a URL such as https://smee.io/your-channel").optional(),
 });
 
 export type Config = Readonly<{
   production: boolean;
   github: Readonly<{
     appId: string | undefined;
+    /**
+     * The App's private key (PEM) from PRIVATE_KEY, the file at PRIVATE_KEY_PATH, or the one `.pem`
+     * file in the working directory (Probot's rules), normalised; undefined when there is none.
+     */
     privateKey: string | undefined;
     webhookSecret: string | undefined;
+    /** A smee.io channel whose deliveries are relayed to the local server (development). */
+    webhookProxyUrl: string | undefined;
     /** `https://api.github.com`, or the API of the GitHub Enterprise host in `GHE_HOST`. */
     apiBaseUrl: string;
   }>;
@@ -125,9 +134,10 @@ export class ConfigError extends Error {
 }
 
 /**
- * Reads and validates Revue's configuration from `env`, once, at start.
- * Throws ConfigError naming every bad variable. Production requires the GitHub App credentials;
- * development without them starts Probot's setup page instead.
+ * Reads and validates Revue's configuration from `env`, once, at start: the only reader of
+ * environment variables. Throws ConfigError naming every bad variable (a PRIVATE_KEY that is not a
+ * PEM key, a PRIVATE_KEY_PATH with no file behind it included). Production requires the GitHub App
+ * credentials; development without them starts Probot's setup page instead.
  */
 export function readConfig(
   env: NodeJS.ProcessEnv = process.env,
@@ -146,12 +156,11 @@ export function readConfig(
   }
   const e = parsed.data;
   const production = e.NODE_ENV === "production";
-  const privateKey = e.PRIVATE_KEY ?? undefined;
 
   if (production) {
     const missing: string[] = [];
     if (!e.APP_ID) missing.push("APP_ID: the numeric App ID from the GitHub App's settings page");
-    if (!privateKey && !e.PRIVATE_KEY_PATH)
+    if (!e.PRIVATE_KEY && !e.PRIVATE_KEY_PATH)
       missing.push("PRIVATE_KEY or PRIVATE_KEY_PATH: the App's private key (PEM)");
     if (!e.WEBHOOK_SECRET) missing.push("WEBHOOK_SECRET: the secret set on the App's webhook");
     if (missing.length > 0) {
@@ -167,12 +176,15 @@ export function readConfig(
     );
   }
 
+  const privateKey = readPrivateKey(e, cwd);
+
   return Object.freeze({
     production,
     github: Object.freeze({
       appId: e.APP_ID,
       privateKey,
       webhookSecret: e.WEBHOOK_SECRET,
+      webhookProxyUrl: e.WEBHOOK_PROXY_URL,
       apiBaseUrl: e.GHE_HOST
         ? `${e.GHE_PROTOCOL}://${e.GHE_HOST}/api/v3`
         : "https://api.github.com",
@@ -234,4 +246,25 @@ function dropEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
     if (value !== undefined && value !== "") out[key] = value;
   }
   return out;
+}
+
+/**
+ * The App's private key by Probot's rules (PRIVATE_KEY, inline, escaped or base64; else the file at
+ * PRIVATE_KEY_PATH, relative to `cwd`; else the only `.pem` file in `cwd`), or undefined when there
+ * is none. Throws ConfigError when a key is given but cannot be read.
+ */
+function readPrivateKey(
+  e: { PRIVATE_KEY?: string; PRIVATE_KEY_PATH?: string },
+  cwd: string,
+): string | undefined {
+  // Without either variable Probot looks for a .pem file in `cwd`; a directory that is not there has none.
+  if (!e.PRIVATE_KEY && !e.PRIVATE_KEY_PATH && !existsSync(cwd)) return undefined;
+  try {
+    const env = { PRIVATE_KEY: e.PRIVATE_KEY, PRIVATE_KEY_PATH: e.PRIVATE_KEY_PATH };
+    return getPrivateKey({ env, cwd }) ?? undefined;
+  } catch (error) {
+    throw new ConfigError(`PRIVATE_KEY / PRIVATE_KEY_PATH: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
 }

@@ -2,17 +2,18 @@ import type { Context } from "aws-lambda";
 import { ConfigError } from "../config/read-config.ts";
 import type { HttpEvent, HttpResult } from "./http-event.ts";
 import { jsonResult } from "./http-event.ts";
-import { openLambdaRuntime, type LambdaRuntime } from "./open-lambda-runtime.ts";
+import type { Runtime } from "../runtime/build-runtime.ts";
+import { openLambdaRuntime } from "./open-lambda-runtime.ts";
 import { createWebhookFunction } from "./webhook-function.ts";
 import { createWorkerFunction, type DrainSummary } from "./worker-function.ts";
 
 // One runtime per Lambda container, opened on the first invocation and reused while the container
 // lives. A failed cold start is forgotten so the next invocation tries again.
-let runtime: Promise<LambdaRuntime> | undefined;
+let runtime: Promise<Runtime> | undefined;
 let webhook: Promise<(event: HttpEvent, context?: Context) => Promise<HttpResult>> | undefined;
 let drain: ReturnType<typeof createWorkerFunction> | undefined;
 
-function openRuntimeOnce(): Promise<LambdaRuntime> {
+function openRuntimeOnce(): Promise<Runtime> {
   runtime ??= openLambdaRuntime().catch((error: unknown) => {
     runtime = undefined;
     throw error;
@@ -52,12 +53,6 @@ export async function webhookHandler(event: HttpEvent, context: Context): Promis
 /** The worker function's handler, run on a schedule (EventBridge): drains the queues. */
 export async function workerHandler(event: unknown, context: Context): Promise<DrainSummary> {
   const r = await openRuntimeOnce();
-  drain ??= createWorkerFunction({
-    config: r.config,
-    db: r.database.db,
-    boss: r.boss,
-    log: r.log,
-    probot: r.probot,
-  });
+  drain ??= createWorkerFunction(r.workerDependencies);
   return drain(event, context);
 }

@@ -6,7 +6,7 @@ import {
   type JobPayloads,
 } from "../queue/jobs.ts";
 import { runJob } from "../queue/work-jobs.ts";
-import { createJobHandlers, type WorkerDependencies } from "../runtime/start-workers.ts";
+import { createJobHandlers, type WorkerDependencies } from "../runtime/create-job-handlers.ts";
 
 export type WorkerFunctionDependencies = WorkerDependencies & {
   /** Start no new job with less than this left (a review usually takes well under it). Default 120 s. */

@@ -1,22 +1,36 @@
 import type { Logger } from "pino";
+import type { Probot } from "probot";
+import type { Config } from "../config/read-config.ts";
+import type { Database } from "../db/open-database.ts";
 import { getAppSlug } from "../github/get-app-slug.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
 import type { Octokit } from "../github/github-types.ts";
 import type { FindingGate, MemoryProvider } from "../review/review-extensions.ts";
 import type { JobHandler, ReviewJob } from "../queue/jobs.ts";
-import type { WorkerDependencies } from "../runtime/start-workers.ts";
-import { createAnthropicModel } from "../model/anthropic-model.ts";
+import type { ConversationModel } from "./conversation-model.ts";
 import { collectReactions } from "./collect-reactions.ts";
-import { createConversationModel, type ConversationModel } from "./conversation-model.ts";
 import { detectAddressed } from "./detect-addressed.ts";
 import { learnFromReply } from "./learn-from-reply.ts";
 import { createMemoryGate, createMemoryProvider } from "./memory-extensions.ts";
 import { runMemoryCommand } from "./run-memory-command.ts";
 
-type MemoryWorkerDependencies = WorkerDependencies & { embedder: Embedder };
+/** What team memory's workers use, built once by the composition root (src/runtime). */
+export type MemoryWorkerDependencies = {
+  config: Config;
+  db: Database;
+  /** Authenticates as an installation (`probot.auth(id)`) and names the App (its slug). */
+  probot: Probot;
+  /** Embeds memories and the findings the gate compares with them. */
+  embedder: Embedder;
+  /** Reads replies in Revue's threads; null without ANTHROPIC_API_KEY (replies are then skipped). */
+  conversationModel: ConversationModel | null;
+  now?: () => Date;
+};
 
 /** The memory slot and the finding gate of every review, from configuration. */
-export function createMemoryReviewExtensions(deps: MemoryWorkerDependencies): {
+export function createMemoryReviewExtensions(
+  deps: Pick<MemoryWorkerDependencies, "config" | "db" | "embedder" | "now">,
+): {
   memory: MemoryProvider;
   gate: FindingGate;
 } {
@@ -35,7 +49,7 @@ export function createMemoryReviewExtensions(deps: MemoryWorkerDependencies): {
  * Revue's earlier comments and marks findings whose lines the new head changed as addressed.
  */
 export function createBeforeReview(
-  deps: MemoryWorkerDependencies,
+  deps: Pick<MemoryWorkerDependencies, "db" | "now">,
 ): (octokit: Octokit, job: ReviewJob, log: Logger) => Promise<void> {
   return async (octokit, job, log) => {
     const target = {
@@ -65,23 +79,6 @@ export function createBeforeReview(
   };
 }
 
-/** The conversation model from configuration, or null without an API key. */
-function conversationModelOf(deps: WorkerDependencies): ConversationModel | null {
-  if (deps.conversationModel) return deps.conversationModel;
-  const { model } = deps.config;
-  if (!model.apiKey) return null;
-  return createConversationModel(
-    createAnthropicModel({
-      apiKey: model.apiKey,
-      baseUrl: model.baseUrl,
-      model: model.id,
-      timeoutMs: model.timeoutMs,
-      maxRetries: model.maxRetries,
-      log: deps.log,
-    }),
-  );
-}
-
 /** The workers of `memory-command`, `learn-from-reply` and `collect-reactions`. */
 export function createMemoryJobHandlers(deps: MemoryWorkerDependencies): {
   "memory-command": JobHandler<"memory-command">;
@@ -89,7 +86,7 @@ export function createMemoryJobHandlers(deps: MemoryWorkerDependencies): {
   "collect-reactions": JobHandler<"collect-reactions">;
 } {
   const now = deps.now ?? (() => new Date());
-  const model = conversationModelOf(deps);
+  const model = deps.conversationModel;
   const { config } = deps;
   const ownSecrets = [
     config.model.apiKey,

@@ -1,36 +1,44 @@
-import type { WorkerDependencies } from "../runtime/start-workers.ts";
-import type { JobHandler } from "../queue/jobs.ts";
+import type { Logger } from "pino";
+import type { Probot } from "probot";
+import type { Config } from "../config/read-config.ts";
+import type { Database } from "../db/open-database.ts";
+import type { JobHandler, ReviewJob } from "../queue/jobs.ts";
 import { QUEUES } from "../queue/jobs.ts";
-import { createAnthropicModel } from "../model/anthropic-model.ts";
+import type { ReviewModel } from "./review-model.ts";
 import type { Octokit } from "../github/github-types.ts";
-import { reviewPullRequest, type ReviewOutcome } from "./review-pull-request.ts";
-import { recordReview, type ReviewUsage } from "../metrics/create-metrics.ts";
+import {
+  reviewPullRequest,
+  type ReviewDependencies,
+  type ReviewOutcome,
+} from "./review-pull-request.ts";
+import { recordReview, type Metrics, type ReviewUsage } from "../metrics/create-metrics.ts";
 import { getAppSlug } from "../github/get-app-slug.ts";
-import { createReviewModel } from "./review-model.ts";
+
+/** What the review job uses, built once by the composition root (src/runtime). */
+export type ReviewJobDependencies = {
+  config: Config;
+  db: Database;
+  /** Authenticates as an installation (`probot.auth(id)`) and names the App (its slug). */
+  probot: Probot;
+  /** Null without ANTHROPIC_API_KEY: the review then says on its check run what to set. */
+  model: ReviewModel | null;
+  now?: () => Date;
+  /** Where review outcomes, tokens and cost are counted (absent: not counted). */
+  metrics?: Metrics;
+  /** Context, memory and the finding gate (the index and memory features plug in here). */
+  reviewExtensions?: Pick<ReviewDependencies, "context" | "memory" | "gate">;
+  /** Runs before each review: reactions and addressed findings (team memory). Never fails it. */
+  beforeReview?: (octokit: Octokit, job: ReviewJob, log: Logger) => Promise<void>;
+};
 
 /**
  * The worker side of `review-pull-request`: authenticates as the installation and runs the
- * pipeline. The model comes from configuration (none without ANTHROPIC_API_KEY, which the review
- * reports on its check run) unless the dependencies bring one.
+ * pipeline with the model it is given.
  */
 export function createReviewJobHandler(
-  deps: WorkerDependencies,
+  deps: ReviewJobDependencies,
 ): JobHandler<"review-pull-request"> {
-  const { config } = deps;
-  const model =
-    deps.model ??
-    (config.model.apiKey
-      ? createReviewModel(
-          createAnthropicModel({
-            apiKey: config.model.apiKey,
-            baseUrl: config.model.baseUrl,
-            model: config.model.id,
-            timeoutMs: config.model.timeoutMs,
-            maxRetries: config.model.maxRetries,
-            log: deps.log,
-          }),
-        )
-      : null);
+  const { config, model } = deps;
   const ownSecrets = [
     config.model.apiKey,
     config.github.privateKey,
@@ -86,7 +94,7 @@ export function createReviewJobHandler(
  * superseded), the tokens and cost stored on its row. A duplicate is not charged again.
  */
 async function recordOutcome(
-  deps: WorkerDependencies,
+  deps: ReviewJobDependencies,
   outcome: ReviewOutcome,
   seconds: number,
 ): Promise<void> {

@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, DEFAULT_MODEL, readConfig } from "../../src/config/read-config.ts";
+import { testPrivateKey } from "../helpers/test-keys.ts";
 
 describe("readConfig", () => {
   it("defaults to the embedded database, workers in process, and the current Sonnet", () => {
@@ -45,7 +49,12 @@ describe("readConfig", () => {
       /APP_ID[\s\S]*PRIVATE_KEY or PRIVATE_KEY_PATH[\s\S]*WEBHOOK_SECRET/,
     );
     expect(() =>
-      readConfig({ NODE_ENV: "production", APP_ID: "12", PRIVATE_KEY: "k", WEBHOOK_SECRET: "s" }),
+      readConfig({
+        NODE_ENV: "production",
+        APP_ID: "12",
+        PRIVATE_KEY: testPrivateKey(),
+        WEBHOOK_SECRET: "s",
+      }),
     ).not.toThrow();
   });
 
@@ -58,13 +67,61 @@ describe("readConfig", () => {
   });
 });
 
+describe("the App's private key", () => {
+  const pem = testPrivateKey();
+
+  it("reads PRIVATE_KEY as given, or with the newlines escaped as a .env line has them", () => {
+    expect(readConfig({ PRIVATE_KEY: pem }).github.privateKey).toBe(pem);
+    expect(readConfig({ PRIVATE_KEY: pem.replace(/\n/g, "\\n") }).github.privateKey).toBe(pem);
+  });
+
+  it("reads the file PRIVATE_KEY_PATH names, relative to the working directory", () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), "revue-config-"));
+    writeFileSync(path.join(cwd, "app.private-key.pem"), pem);
+    expect(readConfig({ PRIVATE_KEY_PATH: "app.private-key.pem" }, cwd).github.privateKey).toBe(
+      pem,
+    );
+    // Without either variable, the one .pem file in the directory (Probot's rule).
+    expect(readConfig({}, cwd).github.privateKey).toBe(pem);
+  });
+
+  it("fails at start, naming the variable, when the key cannot be read", () => {
+    expect(() => readConfig({ PRIVATE_KEY: "not a key" })).toThrow(ConfigError);
+    expect(() => readConfig({ PRIVATE_KEY: "not a key" })).toThrow(/^PRIVATE_KEY/);
+    expect(() => readConfig({ PRIVATE_KEY_PATH: "missing.pem" }, tmpdir())).toThrow(
+      /PRIVATE_KEY_PATH[\s\S]*missing\.pem/,
+    );
+  });
+
+  it("is undefined when there is none (development then starts the setup page)", () => {
+    expect(readConfig({}, "/srv/revue").github.privateKey).toBeUndefined();
+  });
+});
+
+describe("webhook proxy", () => {
+  it("reads WEBHOOK_PROXY_URL, and rejects what is not a URL", () => {
+    expect(readConfig({ WEBHOOK_PROXY_URL: "https://smee.io/abc" }).github.webhookProxyUrl).toBe(
+      "https://smee.io/abc",
+    );
+    expect(readConfig({}).github.webhookProxyUrl).toBeUndefined();
+    expect(() => readConfig({ WEBHOOK_PROXY_URL: "smee channel" })).toThrow(
+      /WEBHOOK_PROXY_URL: must be a URL/,
+    );
+  });
+});
+
 describe("log format", () => {
   it("is readable at a terminal outside production, JSON otherwise, unless set", () => {
     expect(readConfig({}, "/srv", true).logFormat).toBe("pretty");
     expect(readConfig({}, "/srv", false).logFormat).toBe("json");
     expect(
       readConfig(
-        { NODE_ENV: "production", APP_ID: "1", PRIVATE_KEY: "k", WEBHOOK_SECRET: "s" },
+        {
+          NODE_ENV: "production",
+          APP_ID: "1",
+          PRIVATE_KEY: testPrivateKey(),
+          WEBHOOK_SECRET: "s",
+        },
         "/srv",
         true,
       ).logFormat,

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { testPrivateKey } from "../helpers/test-keys.ts";
 import { REPO_ROOT } from "../setup/revue-process.ts";
 
 const run = promisify(execFile);
@@ -39,7 +40,8 @@ describe("Lambda entry point src/lambda/index.mjs", () => {
         PATH: process.env.PATH ?? "",
         NODE_ENV: "production",
         APP_ID: "1",
-        PRIVATE_KEY: "unused",
+        // A real key: configuration rejects one that is not (that would be the error reported).
+        PRIVATE_KEY: testPrivateKey(),
         WEBHOOK_SECRET: "secret",
       },
     });
