@@ -2,14 +2,13 @@ import type { Logger } from "pino";
 import type { Database } from "../db/open-database.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
 import { statusOf, type Octokit } from "../github/github-types.ts";
+import { hasWriteAccess } from "../github/has-write-access.ts";
 import { redactSecrets } from "../safety/scan-secrets.ts";
 import type { ConversationModel } from "../model/anthropic-conversation-model.ts";
 import { buildReplyPrompt, excerptAround, REPLY_SYSTEM_PROMPT } from "./build-reply-prompt.ts";
 import type { LearnFromReplyJob } from "../queue/memory-jobs.ts";
 import { memoriesWithVectors, memoryFromSource, rememberStatement } from "./memory-store.ts";
 import { memoryApplies, renderMemoryLine } from "./select-memories.ts";
-
-const WRITE_ROLES = new Set(["admin", "maintain", "write"]);
 
 /** Marks Revue's answer to one reply, so a retried job never answers twice. */
 export function replyMarker(replyCommentId: number): string {
@@ -122,7 +121,7 @@ export async function learnFromReply(
     await db.updateTable("findings").set({ rebutted: true }).where("id", "=", finding.id).execute();
   }
   if ((analysis.intent === "correction" || analysis.intent === "preference") && analysis.learning) {
-    const writer = await hasWriteAccess(octokit, repo, job.login);
+    const writer = await hasWriteAccess(octokit, { ...repo, login: job.login });
     const earlier = await memoryFromSource(db, job.installationId, job.replyUrl);
     const memory =
       earlier ??
@@ -148,18 +147,6 @@ export async function learnFromReply(
     return "answered";
   }
   return "ignored";
-}
-
-async function hasWriteAccess(
-  octokit: Octokit,
-  repo: { owner: string; repo: string },
-  login: string,
-): Promise<boolean> {
-  const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
-    ...repo,
-    username: login,
-  });
-  return WRITE_ROLES.has(data.role_name ?? "") || WRITE_ROLES.has(data.permission);
 }
 
 /** Lines around the finding in the file at the commit it was made on; null when unreadable. */
