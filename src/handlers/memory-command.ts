@@ -1,10 +1,9 @@
-import { fromKysely, type PgBoss } from "pg-boss";
+import type { PgBoss } from "pg-boss";
 import type { Context } from "probot";
 import type { Database } from "../db/open-database.ts";
 import { hasWriteAccess } from "../github/has-write-access.ts";
-import { recordDelivery } from "./record-delivery.ts";
 import type { Command } from "./parse-command.ts";
-import { sendJob } from "../queue/send-job.ts";
+import { recordAndEnqueue } from "./record-and-enqueue.ts";
 
 /**
  * `@revue remember|forget|memories` on a pull request (the 👀 is already there). Listing is open to
@@ -28,12 +27,10 @@ export async function handleMemoryCommand(
     context.log.info({ login, command: command.kind }, "memory command refused: no write access");
     return;
   }
-  const outcome = await deps.db.transaction().execute(async (trx) => {
-    if (!(await recordDelivery(trx, context.id, "issue_comment.created"))) return "redelivery";
-    await sendJob(
-      deps.boss,
-      "memory-command",
-      {
+  const outcome = await recordAndEnqueue(deps, { id: context.id, event: "issue_comment.created" }, [
+    {
+      name: "memory-command",
+      payload: {
         installationId: payload.installation!.id,
         repositoryId: payload.repository.id,
         owner: repo.owner,
@@ -44,9 +41,7 @@ export async function handleMemoryCommand(
         commentUrl: payload.comment.html_url,
         command,
       },
-      { db: fromKysely(trx) },
-    );
-    return "queued";
-  });
+    },
+  ]);
   context.log.info({ outcome, command: command.kind, login }, "memory command handled");
 }
