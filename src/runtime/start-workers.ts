@@ -13,6 +13,7 @@ import type { Embedder } from "../embeddings/embedder.ts";
 import { createEmbedder } from "../embeddings/create-embedder.ts";
 import type { Octokit } from "../github/github-types.ts";
 import { createIndexJobHandler } from "../indexing/index-job-handler.ts";
+import { createDropIndexJobHandler } from "../indexing/drop-index-job-handler.ts";
 import { createCodeContextProvider } from "../context/create-code-context-provider.ts";
 import type { ConversationModel } from "../model/anthropic-conversation-model.ts";
 import {
@@ -68,6 +69,7 @@ export function createJobHandlers(deps: WorkerDependencies): { [N in JobName]: J
       embedder,
       auth: async (installationId) => (await deps.probot.auth(installationId)) as Octokit,
     }),
+    "drop-code-index": createDropIndexJobHandler(deps),
   };
   return handlers;
 }
