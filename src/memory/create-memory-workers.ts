@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { getAppSlug } from "../github/get-app-slug.ts";
+import { getPullRequest } from "../github/get-pull-request.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
 import type { Octokit } from "../github/github-types.ts";
 import type { FindingGate, MemoryProvider } from "../review/review-extensions.ts";
@@ -58,11 +59,7 @@ export function createBeforeReview(
       .executeTakeFirst();
     if (!posted) return;
     await collectReactions(deps.db, octokit, target, log, deps.now);
-    const { data: pr } = await octokit.rest.pulls.get({
-      owner: job.owner,
-      repo: job.repo,
-      pull_number: job.pullNumber,
-    });
+    const pr = await getPullRequest(octokit, target);
     await detectAddressed(deps.db, octokit, target, pr.head.sha, log, deps.now);
   };
 }
