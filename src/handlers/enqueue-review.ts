@@ -1,10 +1,9 @@
-import { fromKysely, type PgBoss } from "pg-boss";
+import type { PgBoss } from "pg-boss";
 import type { Database } from "../db/open-database.ts";
 import { reviewKey, type ReviewJob } from "../queue/jobs.ts";
-import { sendJob } from "../queue/send-job.ts";
-import { recordDelivery } from "./record-delivery.ts";
+import { recordAndEnqueue, type EnqueueOutcome } from "./record-and-enqueue.ts";
 
-export type EnqueueOutcome = "queued" | "redelivery" | "already-queued";
+export type { EnqueueOutcome };
 
 /**
  * Records the delivery and enqueues the review in one transaction: both happen or neither.
@@ -16,12 +15,7 @@ export async function enqueueReview(
   job: ReviewJob,
   event: string,
 ): Promise<EnqueueOutcome> {
-  return deps.db.transaction().execute(async (trx) => {
-    if (!(await recordDelivery(trx, job.deliveryId, event))) return "redelivery";
-    const id = await sendJob(deps.boss, "review-pull-request", job, {
-      singletonKey: reviewKey(job),
-      db: fromKysely(trx),
-    });
-    return id === null ? "already-queued" : "queued";
-  });
+  return recordAndEnqueue(deps, { id: job.deliveryId, event }, [
+    { name: "review-pull-request", payload: job, singletonKey: reviewKey(job) },
+  ]);
 }

@@ -1,87 +1,109 @@
 import type { Context } from "probot";
 import type { PgBoss } from "pg-boss";
 import type { Database } from "../db/open-database.ts";
-import { enqueueIndex } from "../queue/enqueue-index.ts";
-import { dropCodeIndex } from "../code-index/code-index-store.ts";
-import { codeIndexDatabase } from "../code-index/code-index-tables.ts";
+import { indexKey } from "../queue/index-job.ts";
+import { recordAndEnqueue, type JobToEnqueue } from "./record-and-enqueue.ts";
 
 type Account = { id: number; login: string; type?: string } | null | undefined;
 type RepositoryRef = { id: number; full_name: string; private: boolean };
 
 /**
  * `installation` and `installation_repositories`: keep the installations and repositories tables in
- * step with GitHub. Idempotent (upserts), so a redelivery is harmless.
+ * step with GitHub, and hand the code index's work to workers: index each added repository, drop
+ * the index of removed ones (or of every repository when the App is uninstalled). The rows, the
+ * delivery and the jobs are written in one transaction, so a redelivery does nothing.
  */
 export async function handleInstallation(
-  deps: { db: Database; boss?: PgBoss },
+  deps: { db: Database; boss: PgBoss },
   context: Context<"installation"> | Context<"installation_repositories">,
 ): Promise<void> {
   const { payload } = context;
   const installation = payload.installation;
   const account = installation.account as Account;
+  const delivery = { id: context.id, event: `${context.name}.${payload.action}` };
   if (payload.action === "deleted") {
-    await deps.db.deleteFrom("installations").where("id", "=", installation.id).execute();
-    // The App no longer sees this code: its index goes too.
-    await dropCodeIndex(codeIndexDatabase(deps.db), installation.id);
-    context.log.info({ installation: installation.id }, "installation deleted");
+    // The App no longer sees this code: its index goes too (in a worker).
+    const outcome = await recordAndEnqueue(
+      deps,
+      delivery,
+      [
+        {
+          name: "drop-code-index",
+          payload: { installationId: installation.id, repositoryIds: null, deliveryId: context.id },
+        },
+      ],
+      async (trx) => {
+        await trx.deleteFrom("installations").where("id", "=", installation.id).execute();
+      },
+    );
+    context.log.info({ installation: installation.id, outcome }, "installation deleted");
     return;
   }
-  await deps.db
-    .insertInto("installations")
-    .values({
-      id: installation.id,
-      account_login: account?.login ?? "unknown",
-      account_type: account?.type ?? "User",
-      suspended_at: payload.action === "suspend" ? new Date() : null,
-    })
-    .onConflict((oc) =>
-      oc.column("id").doUpdateSet({
-        account_login: account?.login ?? "unknown",
-        suspended_at: payload.action === "suspend" ? new Date() : null,
-        updated_at: new Date(),
-      }),
-    )
-    .execute();
 
   const added = complete(
     "repositories_added" in payload ? payload.repositories_added : (payload.repositories ?? []),
   );
   const removed = complete("repositories_removed" in payload ? payload.repositories_removed : []);
-  for (const repository of added) {
-    await upsertRepository(deps.db, installation.id, repository);
-  }
+  const jobs: JobToEnqueue[] = [];
   // Index each added repository's default branch in a worker (not on suspend).
-  if (deps.boss && payload.action !== "suspend" && added.length > 0) {
-    await enqueueIndex(
-      deps.boss,
-      added.map((repository) => ({
+  if (payload.action !== "suspend") {
+    for (const repository of added) {
+      const job = {
         installationId: installation.id,
         repositoryId: repository.id,
         owner: repository.full_name.split("/")[0]!,
         repo: repository.full_name.split("/").slice(1).join("/"),
         reason: "installed" as const,
         deliveryId: context.id,
-      })),
-    );
+      };
+      jobs.push({ name: "index-repository", payload: job, singletonKey: indexKey(job) });
+    }
   }
   if (removed.length > 0) {
-    await deps.db
-      .deleteFrom("repositories")
-      .where("installation_id", "=", installation.id)
-      .where(
-        "id",
-        "in",
-        removed.map((r) => r.id),
+    jobs.push({
+      name: "drop-code-index",
+      payload: {
+        installationId: installation.id,
+        repositoryIds: removed.map((r) => r.id),
+        deliveryId: context.id,
+      },
+    });
+  }
+
+  const outcome = await recordAndEnqueue(deps, delivery, jobs, async (trx) => {
+    await trx
+      .insertInto("installations")
+      .values({
+        id: installation.id,
+        account_login: account?.login ?? "unknown",
+        account_type: account?.type ?? "User",
+        suspended_at: payload.action === "suspend" ? new Date() : null,
+      })
+      .onConflict((oc) =>
+        oc.column("id").doUpdateSet({
+          account_login: account?.login ?? "unknown",
+          suspended_at: payload.action === "suspend" ? new Date() : null,
+          updated_at: new Date(),
+        }),
       )
       .execute();
-    await dropCodeIndex(
-      codeIndexDatabase(deps.db),
-      installation.id,
-      removed.map((r) => r.id),
-    );
-  }
+    for (const repository of added) {
+      await upsertRepository(trx, installation.id, repository);
+    }
+    if (removed.length > 0) {
+      await trx
+        .deleteFrom("repositories")
+        .where("installation_id", "=", installation.id)
+        .where(
+          "id",
+          "in",
+          removed.map((r) => r.id),
+        )
+        .execute();
+    }
+  });
   context.log.info(
-    { installation: installation.id, added: added.length, removed: removed.length },
+    { installation: installation.id, added: added.length, removed: removed.length, outcome },
     "installation updated",
   );
 }
@@ -95,7 +117,7 @@ function complete(repositories: Partial<RepositoryRef>[]): RepositoryRef[] {
   );
 }
 
-export async function upsertRepository(
+async function upsertRepository(
   db: Database,
   installationId: number,
   repository: RepositoryRef & { default_branch?: string },

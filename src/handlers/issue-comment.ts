@@ -1,12 +1,11 @@
 import type { PgBoss } from "pg-boss";
 import type { Context, Probot } from "probot";
 import { getAppSlug } from "../github/get-app-slug.ts";
+import { hasWriteAccess } from "../github/has-write-access.ts";
 import type { Database } from "../db/open-database.ts";
 import { enqueueReview } from "./enqueue-review.ts";
 import { helpText, parseCommand } from "./parse-command.ts";
 import { handleMemoryCommand } from "./memory-command.ts";
-
-const WRITE_ROLES = new Set(["admin", "maintain", "write"]);
 
 /**
  * A PR comment that mentions the App: acknowledges it at once (👀), answers `help`, and for
@@ -62,14 +61,9 @@ export async function handleIssueComment(
   }
 
   const login = payload.comment.user?.login ?? payload.sender.login;
-  const { data: permission } = await context.octokit.rest.repos.getCollaboratorPermissionLevel({
-    ...repo,
-    username: login,
-  });
-  const role = permission.role_name ?? permission.permission;
-  if (!WRITE_ROLES.has(role) && !WRITE_ROLES.has(permission.permission)) {
+  if (!(await hasWriteAccess(context.octokit, { ...repo, login }))) {
     await reply(`@${login} only people with write access to this repository can ask for a review.`);
-    context.log.info({ login, role }, "review command refused: no write permission");
+    context.log.info({ login }, "review command refused: no write permission");
     return;
   }
 

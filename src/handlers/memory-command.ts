@@ -1,11 +1,9 @@
-import { fromKysely, type PgBoss } from "pg-boss";
+import type { PgBoss } from "pg-boss";
 import type { Context } from "probot";
 import type { Database } from "../db/open-database.ts";
-import { recordDelivery } from "./record-delivery.ts";
+import { hasWriteAccess } from "../github/has-write-access.ts";
 import type { Command } from "./parse-command.ts";
-import { sendJob } from "../queue/send-job.ts";
-
-const WRITE_ROLES = new Set(["admin", "maintain", "write"]);
+import { recordAndEnqueue } from "./record-and-enqueue.ts";
 
 /**
  * `@revue remember|forget|memories` on a pull request (the 👀 is already there). Listing is open to
@@ -22,25 +20,17 @@ export async function handleMemoryCommand(
   const { payload } = context;
   const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
   const login = payload.comment.user?.login ?? payload.sender.login;
-  if (command.kind !== "memories") {
-    const { data: permission } = await context.octokit.rest.repos.getCollaboratorPermissionLevel({
-      ...repo,
-      username: login,
-    });
-    if (!WRITE_ROLES.has(permission.role_name ?? "") && !WRITE_ROLES.has(permission.permission)) {
-      await reply(
-        `@${login} only people with write access to this repository can change what Revue remembers. You can still teach it for your own pull requests by replying to its review comments.`,
-      );
-      context.log.info({ login, command: command.kind }, "memory command refused: no write access");
-      return;
-    }
+  if (command.kind !== "memories" && !(await hasWriteAccess(context.octokit, { ...repo, login }))) {
+    await reply(
+      `@${login} only people with write access to this repository can change what Revue remembers. You can still teach it for your own pull requests by replying to its review comments.`,
+    );
+    context.log.info({ login, command: command.kind }, "memory command refused: no write access");
+    return;
   }
-  const outcome = await deps.db.transaction().execute(async (trx) => {
-    if (!(await recordDelivery(trx, context.id, "issue_comment.created"))) return "redelivery";
-    await sendJob(
-      deps.boss,
-      "memory-command",
-      {
+  const outcome = await recordAndEnqueue(deps, { id: context.id, event: "issue_comment.created" }, [
+    {
+      name: "memory-command",
+      payload: {
         installationId: payload.installation!.id,
         repositoryId: payload.repository.id,
         owner: repo.owner,
@@ -51,9 +41,7 @@ export async function handleMemoryCommand(
         commentUrl: payload.comment.html_url,
         command,
       },
-      { db: fromKysely(trx) },
-    );
-    return "queued";
-  });
+    },
+  ]);
   context.log.info({ outcome, command: command.kind, login }, "memory command handled");
 }

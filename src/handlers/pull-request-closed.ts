@@ -1,8 +1,7 @@
-import { fromKysely, type PgBoss } from "pg-boss";
+import type { PgBoss } from "pg-boss";
 import type { Context } from "probot";
 import type { Database } from "../db/open-database.ts";
-import { recordDelivery } from "./record-delivery.ts";
-import { sendJob } from "../queue/send-job.ts";
+import { recordAndEnqueue } from "./record-and-enqueue.ts";
 
 /**
  * `pull_request.closed` (merged or not): when Revue left inline comments on it, enqueue a
@@ -28,12 +27,10 @@ export async function handlePullRequestClosed(
     context.log.debug("closed pull request without Revue comments: nothing to read");
     return;
   }
-  const outcome = await deps.db.transaction().execute(async (trx) => {
-    if (!(await recordDelivery(trx, context.id, "pull_request.closed"))) return "redelivery";
-    await sendJob(
-      deps.boss,
-      "collect-reactions",
-      {
+  const outcome = await recordAndEnqueue(deps, { id: context.id, event: "pull_request.closed" }, [
+    {
+      name: "collect-reactions",
+      payload: {
         installationId,
         repositoryId: payload.repository.id,
         owner: payload.repository.owner.login,
@@ -41,9 +38,7 @@ export async function handlePullRequestClosed(
         pullNumber: payload.pull_request.number,
         deliveryId: context.id,
       },
-      { db: fromKysely(trx) },
-    );
-    return "queued";
-  });
+    },
+  ]);
   context.log.info({ outcome }, "reactions collection requested");
 }

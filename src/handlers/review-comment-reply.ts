@@ -1,9 +1,8 @@
-import { fromKysely, type PgBoss } from "pg-boss";
+import type { PgBoss } from "pg-boss";
 import type { Context, Probot } from "probot";
 import { getAppSlug } from "../github/get-app-slug.ts";
 import type { Database } from "../db/open-database.ts";
-import { recordDelivery } from "./record-delivery.ts";
-import { sendJob } from "../queue/send-job.ts";
+import { recordAndEnqueue } from "./record-and-enqueue.ts";
 
 /**
  * `pull_request_review_comment.created`: a reply in a thread Revue started (its first comment is a
@@ -43,28 +42,27 @@ export async function handleReviewCommentReply(
     context.log.debug({ rootId }, "reply in a thread Revue did not start: ignored");
     return;
   }
-  const outcome = await deps.db.transaction().execute(async (trx) => {
-    if (!(await recordDelivery(trx, context.id, "pull_request_review_comment.created")))
-      return "redelivery";
-    await sendJob(
-      deps.boss,
-      "learn-from-reply",
+  const outcome = await recordAndEnqueue(
+    deps,
+    { id: context.id, event: "pull_request_review_comment.created" },
+    [
       {
-        installationId,
-        repositoryId: payload.repository.id,
-        owner: payload.repository.owner.login,
-        repo: payload.repository.name,
-        pullNumber: payload.pull_request.number,
-        deliveryId: context.id,
-        findingId: finding.id,
-        rootCommentId: rootId,
-        replyCommentId: comment.id,
-        replyUrl: comment.html_url,
-        login,
+        name: "learn-from-reply",
+        payload: {
+          installationId,
+          repositoryId: payload.repository.id,
+          owner: payload.repository.owner.login,
+          repo: payload.repository.name,
+          pullNumber: payload.pull_request.number,
+          deliveryId: context.id,
+          findingId: finding.id,
+          rootCommentId: rootId,
+          replyCommentId: comment.id,
+          replyUrl: comment.html_url,
+          login,
+        },
       },
-      { db: fromKysely(trx) },
-    );
-    return "queued";
-  });
+    ],
+  );
   context.log.info({ outcome, finding: finding.id, login }, "reply to Revue handled");
 }

@@ -4,6 +4,8 @@ import type { Database } from "../db/open-database.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
 import { loadRepoConfig } from "../repo-config/load-repo-config.ts";
 import { statusOf, type Octokit } from "../github/github-types.ts";
+import { compareCommits } from "../github/compare-commits.ts";
+import { readRepositoryFile } from "../github/read-repository-file.ts";
 import type { JobHandler } from "../queue/jobs.ts";
 import { codeIndexDatabase } from "../code-index/code-index-tables.ts";
 import { readIndexState } from "../code-index/code-index-store.ts";
@@ -108,19 +110,9 @@ async function readChanges(
   from: string,
   to: string,
 ): Promise<ChangedFileContent[] | null> {
-  let files;
-  try {
-    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
-      ...repo,
-      basehead: `${from}...${to}`,
-      per_page: 100,
-    });
-    if (data.status !== "ahead") return null;
-    files = data.files ?? [];
-  } catch (error) {
-    if (statusOf(error) === 404) return null;
-    throw error;
-  }
+  const comparison = await compareCommits(octokit, repo, from, to);
+  if (comparison === null || comparison.status !== "ahead") return null;
+  const files = comparison.files;
   if (files.length === 0 || files.length > MAX_INCREMENTAL_FILES)
     return files.length === 0 ? [] : null;
   const changes: ChangedFileContent[] = [];
@@ -131,7 +123,9 @@ async function readChanges(
       changes.push({ path: file.filename, content: null, size: 0 });
       continue;
     }
-    const content = await readFile(octokit, repo, file.filename, to);
+    // Null when it is not a regular file there (symlink, submodule, gone). Files over 1 MB come
+    // back without content; the size alone lets the size cap skip them.
+    const content = await readRepositoryFile(octokit, repo, file.filename, to);
     changes.push({
       path: file.filename,
       content: content?.bytes ?? null,
@@ -139,27 +133,4 @@ async function readChanges(
     });
   }
   return changes;
-}
-
-/** A file's bytes at `ref`, or null when it is not a regular file there (symlink, submodule, gone). */
-async function readFile(
-  octokit: Octokit,
-  repo: { owner: string; repo: string },
-  path: string,
-  ref: string,
-): Promise<{ bytes: Buffer; size: number } | null> {
-  try {
-    const { data } = await octokit.rest.repos.getContent({ ...repo, path, ref });
-    if (Array.isArray(data) || data.type !== "file") return null;
-    const file = data as { content?: string; size: number; encoding?: string };
-    // Files over 1 MB come back without content; the size alone lets the size cap skip them.
-    const bytes =
-      file.encoding === "base64" && file.content
-        ? Buffer.from(file.content, "base64")
-        : Buffer.alloc(0);
-    return { bytes, size: file.size };
-  } catch (error) {
-    if (statusOf(error) === 404) return null;
-    throw error;
-  }
 }

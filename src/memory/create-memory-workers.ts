@@ -3,6 +3,7 @@ import type { Probot } from "probot";
 import type { Config } from "../config/read-config.ts";
 import type { Database } from "../db/open-database.ts";
 import { getAppSlug } from "../github/get-app-slug.ts";
+import { getPullRequest } from "../github/get-pull-request.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
 import type { Octokit } from "../github/github-types.ts";
 import type { FindingGate, MemoryProvider } from "../review/review-extensions.ts";
@@ -70,11 +71,7 @@ export function createBeforeReview(
       .executeTakeFirst();
     if (!posted) return;
     await collectReactions(deps.db, octokit, target, log, deps.now);
-    const { data: pr } = await octokit.rest.pulls.get({
-      owner: job.owner,
-      repo: job.repo,
-      pull_number: job.pullNumber,
-    });
+    const pr = await getPullRequest(octokit, target);
     await detectAddressed(deps.db, octokit, target, pr.head.sha, log, deps.now);
   };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Database } from "../db/open-database.ts";
-import { statusOf, type Octokit, type PullTarget } from "../github/github-types.ts";
+import type { Octokit, PullTarget } from "../github/github-types.ts";
+import { compareCommits } from "../github/compare-commits.ts";
 import { parsePatch, type Hunk } from "../diff/parse-patch.ts";
 
 /**
@@ -53,24 +54,14 @@ export async function detectAddressed(
   const byCommit = Map.groupBy(open, (f) => f.head_sha);
   let addressed = 0;
   for (const [commit, findings] of byCommit) {
-    let files: CompareFile[];
-    try {
-      const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
-        owner: target.owner,
-        repo: target.repo,
-        basehead: `${commit}...${headSha}`,
-        per_page: 100,
-      });
-      // After a force-push the old commit is no ancestor: the diff would start elsewhere.
-      if (data.status !== "ahead") {
-        log.info({ commit, status: data.status }, "addressed check skipped: history rewritten");
-        continue;
-      }
-      files = (data.files ?? []) as CompareFile[];
-    } catch (error) {
-      if (statusOf(error) === 404) continue;
-      throw error;
+    const comparison = await compareCommits(octokit, target, commit, headSha);
+    if (comparison === null) continue;
+    // After a force-push the old commit is no ancestor: the diff would start elsewhere.
+    if (comparison.status !== "ahead") {
+      log.info({ commit, status: comparison.status }, "addressed check skipped: history rewritten");
+      continue;
     }
+    const files = comparison.files as CompareFile[];
     const byOldPath = new Map(files.map((f) => [f.previous_filename ?? f.filename, f]));
     for (const finding of findings) {
       const file = byOldPath.get(finding.path);

@@ -1,15 +1,16 @@
 import type { Logger } from "pino";
 import type { Database } from "../db/open-database.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
-import { statusOf, type Octokit } from "../github/github-types.ts";
+import type { Octokit } from "../github/github-types.ts";
+import { hasWriteAccess } from "../github/has-write-access.ts";
+import { listPullRequestFiles } from "../github/list-pull-request-files.ts";
+import { readRepositoryFile } from "../github/read-repository-file.ts";
 import { redactSecrets } from "../safety/scan-secrets.ts";
 import type { ConversationModel } from "./conversation-model.ts";
 import { buildReplyPrompt, excerptAround, REPLY_SYSTEM_PROMPT } from "./build-reply-prompt.ts";
 import type { LearnFromReplyJob } from "../queue/memory-jobs.ts";
 import { memoriesWithVectors, memoryFromSource, rememberStatement } from "./memory-store.ts";
 import { memoryApplies, renderMemoryLine } from "./select-memories.ts";
-
-const WRITE_ROLES = new Set(["admin", "maintain", "write"]);
 
 /** Marks Revue's answer to one reply, so a retried job never answers twice. */
 export function replyMarker(replyCommentId: number): string {
@@ -62,11 +63,7 @@ export async function learnFromReply(
   const upToReply = thread.filter((c) => c.id <= job.replyCommentId);
   if (!upToReply.some((c) => c.id === job.replyCommentId)) return "gone";
 
-  const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
-    ...repo,
-    pull_number: job.pullNumber,
-    per_page: 100,
-  });
+  const files = await listPullRequestFiles(octokit, { ...repo, pullNumber: job.pullNumber });
   const patch = files.find((f) => f.filename === finding.path)?.patch ?? null;
   const fileExcerpt = await readExcerpt(
     octokit,
@@ -122,7 +119,7 @@ export async function learnFromReply(
     await db.updateTable("findings").set({ rebutted: true }).where("id", "=", finding.id).execute();
   }
   if ((analysis.intent === "correction" || analysis.intent === "preference") && analysis.learning) {
-    const writer = await hasWriteAccess(octokit, repo, job.login);
+    const writer = await hasWriteAccess(octokit, { ...repo, login: job.login });
     const earlier = await memoryFromSource(db, job.installationId, job.replyUrl);
     const memory =
       earlier ??
@@ -150,18 +147,6 @@ export async function learnFromReply(
   return "ignored";
 }
 
-async function hasWriteAccess(
-  octokit: Octokit,
-  repo: { owner: string; repo: string },
-  login: string,
-): Promise<boolean> {
-  const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
-    ...repo,
-    username: login,
-  });
-  return WRITE_ROLES.has(data.role_name ?? "") || WRITE_ROLES.has(data.permission);
-}
-
 /** Lines around the finding in the file at the commit it was made on; null when unreadable. */
 async function readExcerpt(
   octokit: Octokit,
@@ -170,13 +155,6 @@ async function readExcerpt(
   ref: string,
   line: number | null,
 ): Promise<string | null> {
-  try {
-    const { data } = await octokit.rest.repos.getContent({ ...repo, path, ref });
-    if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return null;
-    const text = Buffer.from(data.content, "base64").toString("utf8");
-    return excerptAround(text, line);
-  } catch (error) {
-    if (statusOf(error) === 404) return null;
-    throw error;
-  }
+  const file = await readRepositoryFile(octokit, repo, path, ref);
+  return file === null ? null : excerptAround(file.bytes.toString("utf8"), line);
 }

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Database } from "../db/open-database.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
 import type { Octokit } from "../github/github-types.ts";
+import { listIssueComments } from "../github/list-issue-comments.ts";
 import type { MemoryCommandJob } from "../queue/memory-jobs.ts";
 import {
   forgetMemories,
@@ -30,11 +31,7 @@ export async function runMemoryCommand(
   const { db, octokit, slug } = deps;
   const repo = { owner: job.owner, repo: job.repo };
   const marker = commandMarker(job.commentUrl);
-  const existing = await octokit.paginate(octokit.rest.issues.listComments, {
-    ...repo,
-    issue_number: job.pullNumber,
-    per_page: 100,
-  });
+  const existing = await listIssueComments(octokit, { ...repo, issueNumber: job.pullNumber });
   if (existing.some((c) => c.body?.includes(marker))) {
     log.info("this command was already answered");
     return;

@@ -23,10 +23,23 @@ export type ReviewJob = {
   requestedBy?: string;
 };
 
+/**
+ * Drop the code index of repositories the App can no longer read: every repository of an
+ * installation that was deleted, or the repositories removed from one.
+ */
+export type DropCodeIndexJob = {
+  installationId: number;
+  /** The repositories whose index goes; null: every repository of the installation. */
+  repositoryIds: number[] | null;
+  /** The webhook delivery that asked for it, for logs. */
+  deliveryId: string;
+};
+
 /** Every job, by name, with its payload. Senders and workers both use this map, so they cannot drift. */
 export type JobPayloads = {
   "review-pull-request": ReviewJob;
   "index-repository": IndexRepositoryJob;
+  "drop-code-index": DropCodeIndexJob;
   "memory-command": MemoryCommandJob;
   "learn-from-reply": LearnFromReplyJob;
   "collect-reactions": CollectReactionsJob;
@@ -80,6 +93,16 @@ export const QUEUES: Record<JobName, QueueDefinition> = {
     retryBackoff: true,
     retryDelayMax: 900,
     expireInSeconds: 60 * 60,
+    notify: true,
+  },
+  // Deletes rows only: any attempt is safe to repeat, and a drop that finds nothing is done.
+  "drop-code-index": {
+    policy: "standard",
+    retryLimit: 3,
+    retryDelay: 30,
+    retryBackoff: true,
+    retryDelayMax: 900,
+    expireInSeconds: 15 * 60,
     notify: true,
   },
   // Team memory (src/memory): small jobs, each safe to retry (replies carry a marker, rows are

@@ -1,5 +1,7 @@
 import type { ChangedFile } from "./filter-files.ts";
-import { statusOf, type Octokit, type RepoRef } from "../github/github-types.ts";
+import type { Octokit, RepoRef } from "../github/github-types.ts";
+import { compareCommits } from "../github/compare-commits.ts";
+import { listPullRequestFiles } from "../github/list-pull-request-files.ts";
 
 /** GitHub lists at most 3,000 files for a pull request. */
 export const GITHUB_FILES_LIMIT = 3000;
@@ -12,12 +14,7 @@ export async function fetchPullRequestFiles(
   octokit: Octokit,
   target: RepoRef & { pullNumber: number },
 ): Promise<ChangedFile[]> {
-  const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
-    owner: target.owner,
-    repo: target.repo,
-    pull_number: target.pullNumber,
-    per_page: 100,
-  });
+  const files = await listPullRequestFiles(octokit, target);
   return files.slice(0, GITHUB_FILES_LIMIT) as ChangedFile[];
 }
 
@@ -35,30 +32,21 @@ export async function fetchIncrementalFiles(
   fromSha: string,
   headSha: string,
 ): Promise<IncrementalDiff> {
-  try {
-    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
-      owner: target.owner,
-      repo: target.repo,
-      basehead: `${fromSha}...${headSha}`,
-      per_page: 100,
-    });
-    if (data.status !== "ahead" && data.status !== "identical") {
-      return {
-        kind: "fallback",
-        reason: `the last reviewed commit ${fromSha.slice(0, 7)} is no longer in the branch (force-push)`,
-      };
-    }
-    const files = (data.files ?? []) as ChangedFile[];
-    if (files.length >= 300)
-      return { kind: "fallback", reason: "too many files changed since the last review" };
-    return { kind: "incremental", files };
-  } catch (error) {
-    if (statusOf(error) === 404) {
-      return {
-        kind: "fallback",
-        reason: `the last reviewed commit ${fromSha.slice(0, 7)} no longer exists (force-push)`,
-      };
-    }
-    throw error;
+  const comparison = await compareCommits(octokit, target, fromSha, headSha);
+  if (comparison === null) {
+    return {
+      kind: "fallback",
+      reason: `the last reviewed commit ${fromSha.slice(0, 7)} no longer exists (force-push)`,
+    };
   }
+  if (comparison.status !== "ahead" && comparison.status !== "identical") {
+    return {
+      kind: "fallback",
+      reason: `the last reviewed commit ${fromSha.slice(0, 7)} is no longer in the branch (force-push)`,
+    };
+  }
+  const files = comparison.files as ChangedFile[];
+  if (files.length >= 300)
+    return { kind: "fallback", reason: "too many files changed since the last review" };
+  return { kind: "incremental", files };
 }

@@ -1,4 +1,5 @@
 import type { Octokit, RepoRef } from "../github/github-types.ts";
+import { listIssueComments } from "../github/list-issue-comments.ts";
 import { SUMMARY_MARKER } from "./render-summary.ts";
 
 /**
@@ -16,9 +17,9 @@ export async function upsertSummaryComment(
   const issue = { owner: target.owner, repo: target.repo, issue_number: target.pullNumber };
   let commentId = knownCommentId;
   if (commentId === null) {
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-      ...issue,
-      per_page: 100,
+    const comments = await listIssueComments(octokit, {
+      ...target,
+      issueNumber: target.pullNumber,
     });
     const mine = comments.find(
       (c) => c.user?.login === botLogin && c.body?.includes(SUMMARY_MARKER),

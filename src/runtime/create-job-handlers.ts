@@ -6,6 +6,7 @@ import { createCodeContextProvider } from "../context/create-code-context-provid
 import type { Database } from "../db/open-database.ts";
 import type { Octokit } from "../github/github-types.ts";
 import { createIndexJobHandler } from "../indexing/index-job-handler.ts";
+import { createDropIndexJobHandler } from "../indexing/drop-index-job-handler.ts";
 import {
   createBeforeReview,
   createMemoryJobHandlers,
@@ -75,5 +76,6 @@ export function createJobHandlers(deps: WorkerDependencies): { [N in JobName]: J
       embedder,
       auth: async (installationId) => (await probot.auth(installationId)) as Octokit,
     }),
+    "drop-code-index": createDropIndexJobHandler({ db }),
   };
 }

@@ -150,8 +150,8 @@ describe.each(backends)("codebase index end to end on %s", (backend) => {
     expect(summary).toContain("Repository context used (1 files)");
     expect(summary).toContain("- `lib/run.js`");
 
-    // Removed from the repository: its code leaves the index.
-    await harness().send("installation_repositories", {
+    // Removed from the repository: its code leaves the index (in a worker, not in the request).
+    const removed = await harness().send("installation_repositories", {
       action: "removed",
       installation: { id: INSTALLATION_ID, account: { id: 1, login: "Codertocat", type: "User" } },
       repository_selection: "selected",
@@ -166,7 +166,11 @@ describe.each(backends)("codebase index end to end on %s", (backend) => {
       ],
       sender: { login: "Codertocat", id: 1 },
     });
-    expect(await indexState()).toBeUndefined();
+    expect(removed.status).toBe(200);
+    await until(
+      async () => ((await indexState()) === undefined ? true : undefined),
+      "the index to be dropped",
+    );
     const chunks = await codeIndexDatabase(harness().db.db)
       .selectFrom("code_chunks")
       .select("id")
