@@ -1,0 +1,217 @@
+import type { ReviewMode } from "../db/schema.ts";
+import type { CheckOutcome } from "./check-run.ts";
+import { renderSummary, type SummaryInput } from "./render-summary.ts";
+
+/*
+ * Every word a review shows on GitHub besides the summary's body (render-summary.ts) and the inline
+ * comments (render-comment.ts): the check run's progress lines, titles and summaries, the review's
+ * body, the notes above the summary, and the reasons a pull request is not reviewed. They live in
+ * one file, unlike the one-function-per-file rule elsewhere, so the wording can be read and changed
+ * in one place. Every function here is pure.
+ */
+
+/** Why a pull request is not reviewed now; see renderSkipReason for what the author reads. */
+export type SkipCause = "disabled" | "closed" | "draft" | "bot";
+
+/** The sentence shown (and logged, and stored) when a pull request is not reviewed. */
+export function renderSkipReason(cause: SkipCause): string {
+  switch (cause) {
+    case "disabled":
+      return "Revue is turned off for this repository (`enabled: false` in .github/revue.yml).";
+    case "closed":
+      return "The pull request is closed.";
+    case "draft":
+      return "The pull request is a draft. Revue reviews it when it is marked ready (or set `review_drafts: true`, or comment a review command).";
+    case "bot":
+      return "The pull request was opened by a bot (set `review_bots: true` in .github/revue.yml to review those).";
+  }
+}
+
+/** What the open check run says Revue is doing. */
+export type Progress =
+  | { stage: "deciding" }
+  | { stage: "reading" }
+  | { stage: "reviewing"; files: number }
+  /** `attempt` counts from 1, `attempts` is the most there will be. */
+  | { stage: "retrying"; attempt: number; attempts: number };
+
+export function renderProgress(progress: Progress): string {
+  switch (progress.stage) {
+    case "deciding":
+      return "Revue is deciding whether to review";
+    case "reading":
+      return "Revue is reading the changes";
+    case "reviewing":
+      return `Revue is reviewing ${progress.files} file${progress.files === 1 ? "" : "s"}`;
+    case "retrying":
+      return `Revue hit an error and will retry (attempt ${progress.attempt} of ${progress.attempts})`;
+  }
+}
+
+/** The check run of a pull request that is not reviewed now (a SkipCause's sentence), neutral. */
+export function renderSkippedCheckRun(reason: string, configProblems: string[]): CheckOutcome {
+  return {
+    kind: "skipped",
+    title: `Not reviewed: ${reason.split(".")[0]}`,
+    summary: [reason, ...configProblems.map((p) => `- .github/revue.yml: ${p}`)].join("\n"),
+  };
+}
+
+/** Why a review found nothing to show the model: `changedFiles` is how many files it looked at. */
+export function renderNothingToReviewReason(changedFiles: number, mode: ReviewMode): string {
+  if (changedFiles > 0)
+    return `No reviewable changes: ${changedFiles} changed file(s), all skipped.`;
+  return mode === "incremental"
+    ? "No file of this pull request changed since the last review."
+    : "This pull request changes no files.";
+}
+
+/** The check run of a review with nothing to review, naming (up to 100) skipped files. */
+export function renderNothingToReviewCheckRun(
+  reason: string,
+  skipped: { path: string; reason: string }[],
+  configProblems: string[],
+): CheckOutcome {
+  return {
+    kind: "skipped",
+    title: `Not reviewed: ${reason.split(":")[0]}`,
+    summary: [
+      reason,
+      ...skipped.slice(0, 100).map((s) => `- \`${s.path}\`: ${s.reason}`),
+      ...configProblems.map((p) => `- .github/revue.yml: ${p}`),
+    ].join("\n"),
+  };
+}
+
+/** The failed check run when Revue has no model: what to set, and how to ask again. */
+export function renderNoModelCheckRun(slug: string): CheckOutcome {
+  return {
+    kind: "failed",
+    title: "Not reviewed: no Anthropic API key",
+    summary:
+      "Revue has no model to review with. Set `ANTHROPIC_API_KEY` in Revue's environment (and restart it), then comment `@" +
+      `${slug} re-review\` on this pull request.`,
+  };
+}
+
+/** The check run of a review that a newer push made pointless. */
+export function renderSupersededCheckRun(newerHeadSha: string): CheckOutcome {
+  return {
+    kind: "skipped",
+    title: "Superseded by a newer push",
+    summary: `A newer commit (${newerHeadSha.slice(0, 7)}) was pushed while this one was reviewed; Revue reviews the newest.`,
+  };
+}
+
+/**
+ * The failed check run of a review that will not be retried: `refused` when the model refused the
+ * request (retrying cannot help), otherwise the last error after the retries ran out.
+ */
+export function renderFailedCheckRun(
+  failure: { refused: boolean; message: string },
+  slug: string,
+): CheckOutcome {
+  const retry = `Comment \`@${slug} re-review\` on the pull request to try again.`;
+  if (failure.refused) {
+    return {
+      kind: "failed",
+      title: "Not reviewed: the model refused the request",
+      summary: `${failure.message}\n\n${retry}`,
+    };
+  }
+  return {
+    kind: "failed",
+    title: "Not reviewed: Revue failed after several attempts",
+    summary: `The last error: ${failure.message}\n\nThis is usually temporary (the model or GitHub was unavailable). ${retry} If it keeps failing, check Revue's logs.`,
+  };
+}
+
+export type ReviewedFacts = {
+  mode: ReviewMode;
+  fromSha: string;
+  headSha: string;
+  filesTotal: number;
+  filesReviewed: number;
+  filesSkipped: number;
+  inlineCount: number;
+  /** Findings listed in the summary: not placed inline, or folded. */
+  summaryCount: number;
+  carriedForward: number;
+  model: string;
+  calls: number;
+  usage: {
+    inputTokens: number;
+    outputTokens: number;
+    cacheReadTokens: number;
+    cacheWriteTokens: number;
+  };
+  costUsd: number;
+  durationMs: number;
+  configProblems: string[];
+};
+
+/** The successful check run of a posted review: counts, tokens, cost and duration. */
+export function renderReviewedCheckRun(facts: ReviewedFacts): CheckOutcome {
+  const { usage } = facts;
+  const scope =
+    facts.mode === "incremental" ? "the commits since the last review" : "the whole pull request";
+  return {
+    kind: "reviewed",
+    title: `Reviewed ${facts.filesReviewed} of ${facts.filesTotal} files: ${facts.inlineCount} comment${facts.inlineCount === 1 ? "" : "s"}`,
+    summary: [
+      `Reviewed ${scope} (${shaRange(facts.fromSha, facts.headSha)}).`,
+      `- Inline comments: ${facts.inlineCount}; in the summary: ${facts.summaryCount}; still open from earlier: ${facts.carriedForward}`,
+      `- Files: ${facts.filesReviewed} reviewed, ${facts.filesSkipped} skipped`,
+      `- Model: ${facts.model}, ${facts.calls} call(s), ${usage.inputTokens} input / ${usage.outputTokens} output tokens (cache: ${usage.cacheReadTokens} read, ${usage.cacheWriteTokens} written), about $${facts.costUsd.toFixed(4)}`,
+      `- Duration: ${(facts.durationMs / 1000).toFixed(1)} s`,
+      ...(facts.configProblems.length > 0
+        ? [`- .github/revue.yml problems (defaults used): ${facts.configProblems.join("; ")}`]
+        : []),
+    ].join("\n"),
+  };
+}
+
+/** Marker in the body of the review a job posts: a retried attempt finds its review by it. */
+export function renderReviewMarker(reviewId: number): string {
+  return `<!-- revue:review:${reviewId} -->`;
+}
+
+/** The body of the posted review (its inline comments carry the findings), ending in `marker`. */
+export function renderReviewBody(
+  commentCount: number,
+  fromSha: string,
+  headSha: string,
+  marker: string,
+): string {
+  return `**Revue** left ${commentCount} comment${commentCount === 1 ? "" : "s"} on ${shaRange(fromSha, headSha)}. The summary comment has the rest.\n\n${marker}`;
+}
+
+/** Why a finding is in the summary instead of inline, shown next to it. */
+export const NOT_INLINE_NOTE = {
+  overBudget: "over the inline comment limit",
+  unanchored: "no line in the diff to attach it to",
+  rejected: "GitHub refused the inline comment",
+} as const;
+
+/** The note above the summary when an incremental review became a full one, and why. */
+export function renderFallbackNote(reason: string): string {
+  return `Full review: ${reason}.`;
+}
+
+/** The summary comment: the fallback note and config problems, if any, above the summary. */
+export function renderSummaryComment(
+  notes: { fallbackNote: string | null; configProblems: string[] },
+  summary: SummaryInput,
+): string {
+  return [
+    notes.fallbackNote ? `> ${notes.fallbackNote}\n` : "",
+    notes.configProblems.length > 0
+      ? `> **.github/revue.yml problems** (defaults used): ${notes.configProblems.join("; ")}\n`
+      : "",
+    renderSummary(summary),
+  ].join("");
+}
+
+function shaRange(fromSha: string, headSha: string): string {
+  return `\`${fromSha.slice(0, 7)}..${headSha.slice(0, 7)}\``;
+}

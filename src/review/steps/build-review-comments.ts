@@ -1,0 +1,26 @@
+import { redactSecrets } from "../../safety/scan-secrets.ts";
+import type { ReviewComment } from "../post-review.ts";
+import { renderInlineComment, type ModelFinding } from "../render-comment.ts";
+
+/** An inline comment to post, with the finding it says. */
+export type CommentOfFinding<F> = ReviewComment & { finding: F };
+
+/**
+ * One inline review comment per finding, in order: on the finding's side and line (a range gets a
+ * start line on the same side), its body rendered with the finding's marker and any of Revue's own
+ * secrets redacted. Pure.
+ */
+export function buildReviewComments<
+  F extends ModelFinding & { suggestionAllowed: boolean; fingerprint: string },
+>(findings: F[], ownSecrets: readonly string[]): CommentOfFinding<F>[] {
+  return findings.map((finding) => ({
+    finding,
+    path: finding.path,
+    side: finding.side,
+    line: finding.line,
+    ...(finding.startLine !== null
+      ? { start_line: finding.startLine, start_side: finding.side }
+      : {}),
+    body: redactSecrets(renderInlineComment(finding, finding.fingerprint), ownSecrets).text,
+  }));
+}

@@ -1,0 +1,46 @@
+import {
+  emptyContext,
+  emptyMemory,
+  type ContextProvider,
+  type MemoryProvider,
+  type ReviewScope,
+} from "../review-extensions.ts";
+import type { ChangeSet } from "./collect-changes.ts";
+import type { ReviewRun } from "./review-run.ts";
+
+export type CollectedContext = {
+  /** What the review is about, for the extensions (context, memory, the finding gate). */
+  scope: ReviewScope;
+  context: Awaited<ReturnType<ContextProvider>>;
+  memory: Awaited<ReturnType<MemoryProvider>>;
+};
+
+/**
+ * Fills the prompt's two extension slots at once: repository context (up to a quarter of the
+ * prompt budget) and team memory (up to a twentieth). Without a provider a slot stays empty.
+ * Throws what a provider throws.
+ */
+export async function collectContext(
+  run: ReviewRun,
+  changes: Pick<ChangeSet, "modelDiffs">,
+): Promise<CollectedContext> {
+  const { deps, job } = run;
+  const scope: ReviewScope = {
+    installationId: job.installationId,
+    repositoryId: job.repositoryId,
+    owner: job.owner,
+    repo: job.repo,
+    pullNumber: job.pullNumber,
+    author: run.inputs.pr.user?.login ?? "unknown",
+    baseSha: run.baseSha,
+    headSha: run.headSha,
+    files: changes.modelDiffs,
+    log: run.attempt.log,
+  };
+  const maxPromptTokens = deps.config.model.maxPromptTokens;
+  const [context, memory] = await Promise.all([
+    (deps.context ?? emptyContext)(scope, Math.floor(maxPromptTokens * 0.25)),
+    (deps.memory ?? emptyMemory)(scope, Math.floor(maxPromptTokens * 0.05)),
+  ]);
+  return { scope, context, memory };
+}

@@ -1,0 +1,62 @@
+import type { Anchored, Unanchored } from "../anchor-findings.ts";
+import { anchorFindings } from "../anchor-findings.ts";
+import { applyNoiseBudget, type NoiseBudget } from "../rank-findings.ts";
+import type { ModelFinding } from "../render-comment.ts";
+import { passThroughGate } from "../review-extensions.ts";
+import { findingsOfPull } from "../review-store.ts";
+import type { ModelRunResult } from "../run-model-review.ts";
+import { askModel } from "./ask-model.ts";
+import type { ChangeSet } from "./collect-changes.ts";
+import type { CollectedContext } from "./collect-context.ts";
+import { dedupeKnownFindings } from "./dedupe-known-findings.ts";
+import type { ReviewRun } from "./review-run.ts";
+
+/** A finding placed on a line of the diff, with its identity across pushes. */
+export type PlacedFinding = Anchored<ModelFinding> & { fingerprint: string };
+
+export type Judgement = {
+  modelRun: ModelRunResult;
+  costUsd: number;
+  /** Every file not shown to the model, with why: the filter's, then the prompt budget's. */
+  skipped: { path: string; reason: string }[];
+  /** Findings the team's memory dropped. */
+  suppressed: number;
+  /** Findings no line of the diff can hold: they go to the summary. */
+  unanchored: Unanchored<ModelFinding>[];
+  /** Findings still open on the PR from earlier reviews, not repeated. */
+  carriedForward: number;
+  /** The new findings: inline, over the inline limit, or folded below the severity threshold. */
+  budget: NoiseBudget<PlacedFinding>;
+};
+
+/**
+ * Decides what to say: the model's findings, minus those the team's memory rejects, placed on the
+ * whole PR's diff (review comments go there, whatever the model saw), minus those already known on
+ * the PR, ranked into the noise budget of `.github/revue.yml`. Posts nothing.
+ */
+export async function judgeFindings(
+  run: ReviewRun,
+  changes: Pick<ChangeSet, "mode" | "fromSha" | "modelDiffs" | "anchorDiffs" | "skipped">,
+  collected: CollectedContext,
+): Promise<Judgement> {
+  const { deps, job } = run;
+  const { repoConfig } = run.inputs;
+  const { modelRun, costUsd } = await askModel(run, changes, collected);
+  const gated = await (deps.gate ?? passThroughGate)(collected.scope, modelRun.findings);
+  const { anchored, unanchored } = anchorFindings(gated.kept, changes.anchorDiffs);
+  const known = await findingsOfPull(deps.db, job.repositoryId, job.pullNumber);
+  const { fresh, carriedForward } = dedupeKnownFindings(anchored, known);
+  const budget = applyNoiseBudget(fresh, {
+    threshold: repoConfig.severity_threshold,
+    maxInline: repoConfig.max_inline_comments,
+  });
+  return {
+    modelRun,
+    costUsd,
+    skipped: [...changes.skipped, ...modelRun.overBudget],
+    suppressed: gated.suppressed,
+    unanchored,
+    carriedForward,
+    budget,
+  };
+}

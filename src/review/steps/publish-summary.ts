@@ -1,0 +1,52 @@
+import { redactSecrets } from "../../safety/scan-secrets.ts";
+import type { ModelFinding } from "../render-comment.ts";
+import { renderSummaryComment } from "../render-review-texts.ts";
+import { pullRequestState } from "../review-store.ts";
+import { upsertSummaryComment } from "../upsert-summary-comment.ts";
+import type { ChangeSet } from "./collect-changes.ts";
+import type { CollectedContext } from "./collect-context.ts";
+import type { Judgement } from "./judge-findings.ts";
+import type { ReviewRun } from "./review-run.ts";
+
+/**
+ * Writes the summary comment, edited in place (never a second one, see upsertSummaryComment), with
+ * any of Revue's own secrets redacted. Returns the comment's id.
+ */
+export async function publishSummary(
+  run: ReviewRun,
+  changes: Pick<ChangeSet, "mode" | "fromSha" | "fallbackNote" | "pullFiles">,
+  judgement: Judgement,
+  collected: Pick<CollectedContext, "context">,
+  placed: { inlineCount: number; notInline: { finding: ModelFinding; note: string }[] },
+): Promise<number> {
+  const { deps, job } = run;
+  const { modelRun, costUsd } = judgement;
+  const state = await pullRequestState(deps.db, job.repositoryId, job.pullNumber);
+  const body = renderSummaryComment(
+    { fallbackNote: changes.fallbackNote, configProblems: run.inputs.configProblems },
+    {
+      review: modelRun.summary,
+      mode: changes.mode,
+      fromSha: changes.fromSha,
+      headSha: run.headSha,
+      filesTotal: changes.pullFiles.length,
+      filesReviewed: modelRun.reviewedPaths.size,
+      skipped: judgement.skipped,
+      inlineCount: placed.inlineCount,
+      carriedForward: judgement.carriedForward,
+      notInline: placed.notInline,
+      folded: judgement.budget.folded,
+      contextFiles: collected.context.files,
+      suppressedByMemory: judgement.suppressed,
+      usage: { model: run.model.id, ...modelRun.usage, costUsd, calls: modelRun.calls },
+      slug: deps.slug,
+    },
+  );
+  return upsertSummaryComment(
+    deps.octokit,
+    { ...run.repo, pullNumber: job.pullNumber },
+    redactSecrets(body, deps.ownSecrets).text,
+    state?.summary_comment_id ?? null,
+    `${deps.slug}[bot]`,
+  );
+}

@@ -1,0 +1,127 @@
+import type { Octokit } from "../../github/github-types.ts";
+import type { ReviewJob } from "../../queue/jobs.ts";
+import { closeCheckRun } from "../check-run.ts";
+import type { ModelFinding } from "../render-comment.ts";
+import { renderReviewedCheckRun } from "../render-review-texts.ts";
+import { insertFindings, savePullRequestState, updateReview } from "../review-store.ts";
+import { buildFindingRows } from "./build-finding-rows.ts";
+import type { CommentOfFinding } from "./build-review-comments.ts";
+import type { ChangeSet } from "./collect-changes.ts";
+import type { Judgement, PlacedFinding } from "./judge-findings.ts";
+import type { ReviewRun } from "./review-run.ts";
+
+/** What a review put on the pull request. */
+export type Publication = {
+  githubReviewId: number | null;
+  posted: CommentOfFinding<PlacedFinding>[];
+  notInline: { finding: ModelFinding; note: string }[];
+  summaryCommentId: number;
+};
+
+/**
+ * Records a posted review, in this order: its findings (inline ones with their GitHub comment ids,
+ * read back from the posted review), the PR's summary comment and reviewed head, the review row
+ * (`posted`, with counts, tokens, cost and timings), and last the check run, closed as success.
+ * A finding already stored on the PR is left as it is, so a retry stores nothing twice.
+ */
+export async function recordPostedReview(
+  run: ReviewRun,
+  changes: Pick<ChangeSet, "mode" | "fromSha" | "pullFiles">,
+  judgement: Judgement,
+  publication: Publication,
+): Promise<void> {
+  const { deps, job } = run;
+  const { modelRun, costUsd, budget } = judgement;
+  const { githubReviewId, posted, notInline } = publication;
+  const commentIds =
+    githubReviewId === null
+      ? new Map<string, number>()
+      : await reviewCommentIds(deps.octokit, job, githubReviewId);
+  await insertFindings(
+    deps.db,
+    buildFindingRows(
+      {
+        installationId: job.installationId,
+        repositoryId: job.repositoryId,
+        pullNumber: job.pullNumber,
+        reviewId: run.review.id,
+        headSha: run.headSha,
+      },
+      { posted, notInline, folded: budget.folded },
+      commentIds,
+    ),
+  );
+  await savePullRequestState(deps.db, {
+    repositoryId: job.repositoryId,
+    number: job.pullNumber,
+    installationId: job.installationId,
+    summaryCommentId: publication.summaryCommentId,
+    lastReviewedHeadSha: run.headSha,
+  });
+  const finished = run.now();
+  const durationMs = finished.getTime() - run.started.getTime();
+  await updateReview(deps.db, run.review.id, {
+    status: "posted",
+    from_sha: changes.fromSha,
+    mode: changes.mode,
+    github_review_id: githubReviewId,
+    files_total: changes.pullFiles.length,
+    files_reviewed: modelRun.reviewedPaths.size,
+    findings_posted: posted.length,
+    model_calls: modelRun.calls,
+    input_tokens: modelRun.usage.inputTokens,
+    output_tokens: modelRun.usage.outputTokens,
+    cache_read_tokens: modelRun.usage.cacheReadTokens,
+    cache_write_tokens: modelRun.usage.cacheWriteTokens,
+    cost_usd: costUsd,
+    finished_at: finished,
+    duration_ms: durationMs,
+  });
+  await closeCheckRun(
+    deps.octokit,
+    run.repo,
+    run.checkRunId,
+    renderReviewedCheckRun({
+      mode: changes.mode,
+      fromSha: changes.fromSha,
+      headSha: run.headSha,
+      filesTotal: changes.pullFiles.length,
+      filesReviewed: modelRun.reviewedPaths.size,
+      filesSkipped: judgement.skipped.length,
+      inlineCount: posted.length,
+      summaryCount: notInline.length + budget.folded.length,
+      carriedForward: judgement.carriedForward,
+      model: run.model.id,
+      calls: modelRun.calls,
+      usage: modelRun.usage,
+      costUsd,
+      durationMs,
+      configProblems: run.inputs.configProblems,
+    }),
+  );
+  run.attempt.log.info(
+    { posted: posted.length, summary: notInline.length, tokens: modelRun.usage, costUsd },
+    "review posted",
+  );
+}
+
+/** Fingerprint -> GitHub comment id for the comments of one review (read from their markers). */
+async function reviewCommentIds(
+  octokit: Octokit,
+  job: ReviewJob,
+  reviewId: number,
+): Promise<Map<string, number>> {
+  const comments = await octokit.paginate(octokit.rest.pulls.listCommentsForReview, {
+    owner: job.owner,
+    repo: job.repo,
+    pull_number: job.pullNumber,
+    review_id: reviewId,
+    per_page: 100,
+  });
+  const ids = new Map<string, number>();
+  for (const comment of comments) {
+    const match = /<!-- revue:finding:([0-9a-f]+) -->/.exec(comment.body ?? "");
+    if (match) ids.set(match[1]!, comment.id);
+  }
+  return ids;
+}

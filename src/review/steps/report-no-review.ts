@@ -1,0 +1,57 @@
+import type { Logger } from "pino";
+import type { Review } from "../../db/schema.ts";
+import type { Octokit } from "../../github/github-types.ts";
+import type { ReviewJob } from "../../queue/jobs.ts";
+import { closeCheckRun, openCheckRun } from "../check-run.ts";
+import {
+  renderNoModelCheckRun,
+  renderProgress,
+  renderSkippedCheckRun,
+  renderSkipReason,
+} from "../render-review-texts.ts";
+import type { ReviewDecision } from "./decide-review.ts";
+import type { ReviewInputs, ReviewOutcome } from "./review-run.ts";
+
+/**
+ * Carries out a decision not to review. A skip closes a neutral check run saying why; no model
+ * closes a failed one saying what to set; either uses the check run this job opened earlier, or
+ * opens one. A head already reviewed touches nothing. Writes no review row.
+ */
+export async function reportNoReview(
+  deps: { octokit: Octokit; slug: string },
+  job: ReviewJob,
+  earlier: Review | undefined,
+  inputs: ReviewInputs,
+  decision: Exclude<ReviewDecision<unknown>, { kind: "review" }>,
+  log: Logger,
+): Promise<ReviewOutcome> {
+  const repo = { owner: job.owner, repo: job.repo };
+  const headSha = inputs.pr.head.sha;
+  switch (decision.kind) {
+    case "skip": {
+      const reason = renderSkipReason(decision.cause);
+      const checkRunId =
+        earlier?.check_run_id ??
+        (await openCheckRun(deps.octokit, repo, headSha, renderProgress({ stage: "deciding" })));
+      await closeCheckRun(
+        deps.octokit,
+        repo,
+        checkRunId,
+        renderSkippedCheckRun(reason, inputs.configProblems),
+      );
+      log.info({ reason }, "review skipped");
+      return { status: "skipped", reason };
+    }
+    case "head-already-reviewed":
+      log.info({ head: headSha }, "this head was already reviewed");
+      return { status: "duplicate", reviewId: decision.reviewId };
+    case "no-model": {
+      const checkRunId =
+        earlier?.check_run_id ??
+        (await openCheckRun(deps.octokit, repo, headSha, renderProgress({ stage: "reading" })));
+      await closeCheckRun(deps.octokit, repo, checkRunId, renderNoModelCheckRun(deps.slug));
+      log.warn("ANTHROPIC_API_KEY is not set: review reported as not possible");
+      return { status: "failed", reason: "no ANTHROPIC_API_KEY" };
+    }
+  }
+}

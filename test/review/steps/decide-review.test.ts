@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import type { ReviewTrigger } from "../../../src/db/schema.ts";
+import { DEFAULT_REPO_CONFIG } from "../../../src/repo-config/repo-config.ts";
+import { decideReview, type DecisionFacts } from "../../../src/review/steps/decide-review.ts";
+
+const BASE = "b".repeat(40);
+const HEAD = "h".repeat(40);
+const MODEL = { id: "a-model" };
+
+function facts(overrides: {
+  pr?: Partial<DecisionFacts["pr"]>;
+  repoConfig?: Partial<DecisionFacts["repoConfig"]>;
+  previous?: DecisionFacts["previous"];
+}): DecisionFacts {
+  return {
+    pr: {
+      state: "open",
+      draft: false,
+      user: { type: "User" },
+      head: { sha: HEAD },
+      base: { sha: BASE },
+      ...overrides.pr,
+    },
+    repoConfig: { ...DEFAULT_REPO_CONFIG, ...overrides.repoConfig },
+    previous: overrides.previous,
+  };
+}
+
+const pushed = { trigger: "synchronize" as ReviewTrigger, mode: "incremental" as const };
+const opened = { trigger: "opened" as ReviewTrigger, mode: "full" as const };
+const commands: ReviewTrigger[] = ["command-full", "command-incremental"];
+
+describe("decideReview", () => {
+  it("reviews an open pull request of a person in full from its base", () => {
+    expect(decideReview(facts({}), opened, MODEL)).toEqual({
+      kind: "review",
+      model: MODEL,
+      mode: "full",
+      fromSha: BASE,
+    });
+  });
+
+  it("skips when Revue is turned off or the PR is closed, whoever asks", () => {
+    for (const trigger of ["opened", ...commands] as ReviewTrigger[]) {
+      const job = { trigger, mode: "full" as const };
+      expect(decideReview(facts({ repoConfig: { enabled: false } }), job, MODEL)).toEqual({
+        kind: "skip",
+        cause: "disabled",
+      });
+      expect(decideReview(facts({ pr: { state: "closed" } }), job, MODEL)).toEqual({
+        kind: "skip",
+        cause: "closed",
+      });
+    }
+  });
+
+  it("skips a draft or a bot's PR unless the config or a command asks for it", () => {
+    const draft = facts({ pr: { draft: true } });
+    const bot = facts({ pr: { user: { type: "Bot" } } });
+    expect(decideReview(draft, opened, MODEL)).toEqual({ kind: "skip", cause: "draft" });
+    expect(decideReview(bot, opened, MODEL)).toEqual({ kind: "skip", cause: "bot" });
+    expect(
+      decideReview(
+        facts({ pr: { draft: true }, repoConfig: { review_drafts: true } }),
+        opened,
+        MODEL,
+      ).kind,
+    ).toBe("review");
+    expect(
+      decideReview(
+        facts({ pr: { user: { type: "Bot" } }, repoConfig: { review_bots: true } }),
+        opened,
+        MODEL,
+      ).kind,
+    ).toBe("review");
+    for (const trigger of commands) {
+      expect(decideReview(draft, { trigger, mode: "full" }, MODEL).kind).toBe("review");
+      expect(decideReview(bot, { trigger, mode: "full" }, MODEL).kind).toBe("review");
+    }
+  });
+
+  it("reviews a PR whose author is unknown (a deleted account)", () => {
+    expect(decideReview(facts({ pr: { user: null } }), opened, MODEL).kind).toBe("review");
+  });
+
+  it("checks the causes in order: off, closed, draft, bot", () => {
+    const all = { state: "closed", draft: true, user: { type: "Bot" } };
+    expect(decideReview(facts({ pr: all, repoConfig: { enabled: false } }), opened, MODEL)).toEqual(
+      { kind: "skip", cause: "disabled" },
+    );
+    expect(decideReview(facts({ pr: all }), opened, MODEL)).toEqual({
+      kind: "skip",
+      cause: "closed",
+    });
+    expect(decideReview(facts({ pr: { ...all, state: "open" } }), opened, MODEL)).toEqual({
+      kind: "skip",
+      cause: "draft",
+    });
+  });
+
+  it("does nothing for a head already reviewed, unless a full review is commanded", () => {
+    const reviewed = facts({ previous: { id: 7, head_sha: HEAD } });
+    expect(decideReview(reviewed, pushed, MODEL)).toEqual({
+      kind: "head-already-reviewed",
+      reviewId: 7,
+    });
+    expect(
+      decideReview(reviewed, { trigger: "command-incremental", mode: "incremental" }, MODEL),
+    ).toEqual({ kind: "head-already-reviewed", reviewId: 7 });
+    expect(decideReview(reviewed, { trigger: "command-full", mode: "full" }, MODEL)).toEqual({
+      kind: "review",
+      model: MODEL,
+      mode: "full",
+      fromSha: BASE,
+    });
+  });
+
+  it("skips before it looks at earlier reviews, and both before the model", () => {
+    const reviewedDraft = facts({ pr: { draft: true }, previous: { id: 7, head_sha: HEAD } });
+    expect(decideReview(reviewedDraft, opened, null)).toEqual({ kind: "skip", cause: "draft" });
+    const reviewed = facts({ previous: { id: 7, head_sha: HEAD } });
+    expect(decideReview(reviewed, pushed, null).kind).toBe("head-already-reviewed");
+  });
+
+  it("reports no model when there is none to review with", () => {
+    expect(decideReview(facts({}), opened, null)).toEqual({ kind: "no-model" });
+  });
+
+  it("reviews incrementally from the last reviewed head, or in full when there is none", () => {
+    const older = "o".repeat(40);
+    expect(decideReview(facts({ previous: { id: 3, head_sha: older } }), pushed, MODEL)).toEqual({
+      kind: "review",
+      model: MODEL,
+      mode: "incremental",
+      fromSha: older,
+    });
+    expect(decideReview(facts({}), pushed, MODEL)).toEqual({
+      kind: "review",
+      model: MODEL,
+      mode: "full",
+      fromSha: BASE,
+    });
+    // A full review asked for is full, whatever came before.
+    expect(decideReview(facts({ previous: { id: 3, head_sha: older } }), opened, MODEL)).toEqual({
+      kind: "review",
+      model: MODEL,
+      mode: "full",
+      fromSha: BASE,
+    });
+  });
+});
