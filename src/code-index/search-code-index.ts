@@ -1,5 +1,6 @@
 import { sql } from "kysely";
-import { embeddingColumn, vectorLiteral, type CodeIndexDatabase } from "./code-index-tables.ts";
+import { cosineDistance } from "pgvector/kysely";
+import { embeddingColumn, type CodeIndexDatabase } from "./code-index-tables.ts";
 import type { RepositoryScope } from "./code-index-store.ts";
 import { identifierQuery } from "./search-text.ts";
 
@@ -105,11 +106,10 @@ export async function findSimilar(
   options: { efSearch?: number } = {},
 ): Promise<(FoundChunk & { distance: number })[]> {
   const column = embeddingColumn(embedding.vector.length);
-  const literal = vectorLiteral(embedding.vector);
   return db.transaction().execute(async (trx) => {
     await sql`SET LOCAL hnsw.iterative_scan = relaxed_order`.execute(trx);
     await sql`SET LOCAL hnsw.ef_search = ${sql.lit(options.efSearch ?? 100)}`.execute(trx);
-    const distance = sql<number>`${sql.ref(`c.${column}`)} <=> ${literal}::vector(${sql.lit(embedding.vector.length)})`;
+    const distance = cosineDistance(`c.${column}`, embedding.vector).$castTo<number>();
     const nearest = trx
       .selectFrom("code_chunks as c")
       .select([...CHUNK_COLUMNS, distance.as("distance")])
@@ -140,7 +140,7 @@ export async function findSimilarExact(
     await sql`SET LOCAL enable_indexscan = off`.execute(trx);
     await sql`SET LOCAL enable_bitmapscan = off`.execute(trx);
     const column = embeddingColumn(embedding.vector.length);
-    const distance = sql<number>`${sql.ref(`c.${column}`)} <=> ${vectorLiteral(embedding.vector)}::vector(${sql.lit(embedding.vector.length)})`;
+    const distance = cosineDistance(`c.${column}`, embedding.vector);
     return trx
       .selectFrom("code_chunks as c")
       .select(CHUNK_COLUMNS)
