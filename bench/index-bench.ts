@@ -25,7 +25,8 @@ import {
   type DatabaseHandle,
 } from "../src/db/open-database.ts";
 import { createLocalEmbedder } from "../src/embeddings/local-embedder.ts";
-import { codeIndexDatabase, vectorLiteral } from "../src/code-index/code-index-tables.ts";
+import { toSql } from "pgvector";
+import { codeIndexDatabase } from "../src/code-index/code-index-tables.ts";
 import { indexChangedFiles, indexRepositoryArchive } from "../src/indexing/index-repository.ts";
 import { readTarball } from "../src/indexing/read-tarball.ts";
 import { findSimilar, findSimilarExact } from "../src/code-index/search-code-index.ts";
@@ -204,7 +205,7 @@ async function main() {
         symbols: [],
         search_text: "",
         embedding_model: embedder.model,
-        embedding_384: vectorLiteral(copy === 0 ? row.vector : jitter(row.vector, 0.02, random)),
+        embedding_384: toSql(copy === 0 ? row.vector : jitter(row.vector, 0.02, random)),
       });
       inserted += 1;
       if (batch.length === 500) await flush();
@@ -246,7 +247,7 @@ async function main() {
     }
     const plan = await sql<{
       "QUERY PLAN": string;
-    }>`EXPLAIN SELECT id FROM code_chunks WHERE installation_id = 1 AND repository_id = 1 AND embedding_model = ${embedder.model} ORDER BY embedding_384 <=> ${vectorLiteral(base[0]!.vector)}::vector(384) LIMIT 10`.execute(
+    }>`EXPLAIN SELECT id FROM code_chunks WHERE installation_id = 1 AND repository_id = 1 AND embedding_model = ${embedder.model} ORDER BY embedding_384 <=> ${toSql(base[0]!.vector)}::vector(384) LIMIT 10`.execute(
       db,
     );
     const usesIndex = plan.rows.some((r) =>

@@ -1,11 +1,7 @@
 import { sql } from "kysely";
+import { fromSql, toSql } from "pgvector/kysely";
 import type { Chunk } from "./chunk.ts";
-import {
-  embeddingColumn,
-  vectorLiteral,
-  type CodeIndexDatabase,
-  type SkipCounts,
-} from "./code-index-tables.ts";
+import { embeddingColumn, type CodeIndexDatabase, type SkipCounts } from "./code-index-tables.ts";
 import { searchText } from "./search-text.ts";
 
 /** A repository's index, as every query is scoped: never one without the other. */
@@ -17,7 +13,7 @@ export type IndexedFile = {
   contentHash: string;
   bytes: number;
   chunks: Chunk[];
-  vectors: string[];
+  vectors: number[][];
 };
 
 /** The index row of a repository, or undefined when it was never indexed. */
@@ -46,7 +42,7 @@ export async function readFileHashes(
 
 /**
  * The embedding cache: vectors already stored in this installation for these content hashes and
- * this model (text form). Scoped to the installation, so no vector or content crosses tenants.
+ * this model. Scoped to the installation, so no vector or content crosses tenants.
  */
 export async function readCachedVectors(
   db: CodeIndexDatabase,
@@ -54,24 +50,21 @@ export async function readCachedVectors(
   model: string,
   dimensions: number,
   contentHashes: string[],
-): Promise<Map<string, string>> {
+): Promise<Map<string, number[]>> {
   if (contentHashes.length === 0) return new Map();
   const column = embeddingColumn(dimensions);
   const rows = await db
     .selectFrom("code_chunks")
-    .select(["content_hash", sql<string | number[]>`${sql.ref(column)}::text`.as("vector")])
+    // Cast to text so both backends hand fromSql a string, whatever type parsers a driver has.
+    .select(["content_hash", sql<string>`${sql.ref(column)}::text`.as("vector")])
     .distinctOn("content_hash")
     .where("installation_id", "=", installationId)
     .where("embedding_model", "=", model)
     .where("content_hash", "in", contentHashes)
     .where(column, "is not", null)
     .execute();
-  return new Map(
-    rows.map((row) => [
-      row.content_hash,
-      typeof row.vector === "string" ? row.vector : vectorLiteral(row.vector),
-    ]),
-  );
+  // A `vector` column's text form ("[...]") reads as number[] (only sparsevec gives SparseVector).
+  return new Map(rows.map((row) => [row.content_hash, fromSql(row.vector) as number[]]));
 }
 
 /**
@@ -104,7 +97,7 @@ export async function writeFiles(
         symbols: chunk.symbols,
         search_text: searchText(file.path, chunk.content),
         embedding_model: model,
-        [column]: file.vectors[i]!,
+        [column]: toSql(file.vectors[i]!),
         _chunk: chunk,
       })),
     );

@@ -44,7 +44,9 @@ export interface CodeChunkTable {
   search_text: string;
   search_vector: ColumnType<string, never, never>;
   embedding_model: string;
-  // Vectors travel as pgvector's text form ("[0.1,0.2]"); see vector-sql.ts.
+  // Vectors travel as pgvector's text form ("[0.1,0.2]") on both backends: written with
+  // pgvector's toSql, read back with its fromSql (no type parser is registered, so PGlite and the
+  // server return the same string).
   embedding_384: string | null;
   embedding_768: string | null;
   embedding_1024: string | null;
@@ -90,9 +92,4 @@ export function embeddingColumn(dimensions: number): EmbeddingColumn {
 /** The application database seen with the code index tables (kept out of the shared schema file). */
 export function codeIndexDatabase(db: Database | CodeIndexDatabase): CodeIndexDatabase {
   return (db as Kysely<object>).withTables<CodeIndexSchema>() as unknown as CodeIndexDatabase;
-}
-
-/** pgvector's text form of a vector. */
-export function vectorLiteral(vector: number[]): string {
-  return `[${vector.join(",")}]`;
 }

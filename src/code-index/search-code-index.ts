@@ -1,5 +1,11 @@
-import { sql } from "kysely";
-import { embeddingColumn, vectorLiteral, type CodeIndexDatabase } from "./code-index-tables.ts";
+import { expressionBuilder, sql } from "kysely";
+import { cosineDistance } from "pgvector/kysely";
+import {
+  embeddingColumn,
+  type CodeChunkTable,
+  type CodeIndexDatabase,
+  type CodeSymbolTable,
+} from "./code-index-tables.ts";
 import type { RepositoryScope } from "./code-index-store.ts";
 import { identifierQuery } from "./search-text.ts";
 
@@ -13,8 +19,28 @@ export type FoundChunk = {
 
 const CHUNK_COLUMNS = ["c.id", "c.path", "c.start_line", "c.end_line", "c.content"] as const;
 
-// Every function here filters by installation and repository first: no path returns another
-// repository's or installation's rows.
+/** The aliases every query here reads its tables under: chunks as `c`, symbols as `s`. */
+type ScopedTable = "c" | "s";
+
+/**
+ * The tenant-isolation filter: rows of `table` that belong to this installation AND this
+ * repository. Every query here applies it to every table it reads, so no path returns another
+ * repository's or another installation's code. Built on an expression builder of its own, typed
+ * by the two columns alone, so one filter fits queries over chunks and over symbols joined to them.
+ */
+function inRepository(scope: RepositoryScope, table: ScopedTable) {
+  const eb = expressionBuilder<
+    Record<
+      ScopedTable,
+      Pick<CodeChunkTable & CodeSymbolTable, "installation_id" | "repository_id">
+    >,
+    ScopedTable
+  >();
+  return eb.and([
+    eb(`${table}.installation_id`, "=", scope.installationId),
+    eb(`${table}.repository_id`, "=", scope.repositoryId),
+  ]);
+}
 
 /** Chunks that define any of `names`, those defining earlier (more used) names first. */
 export async function findDefinitions(
@@ -28,10 +54,8 @@ export async function findDefinitions(
     .selectFrom("code_symbols as s")
     .innerJoin("code_chunks as c", "c.id", "s.chunk_id")
     .select([...CHUNK_COLUMNS, "s.name"])
-    .where("s.installation_id", "=", scope.installationId)
-    .where("s.repository_id", "=", scope.repositoryId)
-    .where("c.installation_id", "=", scope.installationId)
-    .where("c.repository_id", "=", scope.repositoryId)
+    .where(inRepository(scope, "s"))
+    .where(inRepository(scope, "c"))
     .where("s.role", "=", "definition")
     .where("s.name", "in", names)
     .limit(limit * 4)
@@ -54,10 +78,8 @@ export async function findReferences(
     .selectFrom("code_symbols as s")
     .innerJoin("code_chunks as c", "c.id", "s.chunk_id")
     .select(CHUNK_COLUMNS)
-    .where("s.installation_id", "=", scope.installationId)
-    .where("s.repository_id", "=", scope.repositoryId)
-    .where("c.installation_id", "=", scope.installationId)
-    .where("c.repository_id", "=", scope.repositoryId)
+    .where(inRepository(scope, "s"))
+    .where(inRepository(scope, "c"))
     .where("s.role", "=", "reference")
     .where("s.name", "in", names)
     .groupBy(CHUNK_COLUMNS)
@@ -76,15 +98,14 @@ export async function findSymbolsInRanges(
 ): Promise<string[]> {
   if (ranges.length === 0) return [];
   const rows = await db
-    .selectFrom("code_chunks")
-    .select("symbols")
-    .where("installation_id", "=", scope.installationId)
-    .where("repository_id", "=", scope.repositoryId)
-    .where("path", "=", path)
+    .selectFrom("code_chunks as c")
+    .select("c.symbols")
+    .where(inRepository(scope, "c"))
+    .where("c.path", "=", path)
     .where((eb) =>
       eb.or(
         ranges.map(([start, end]) =>
-          eb.and([eb("start_line", "<=", end), eb("end_line", ">=", start)]),
+          eb.and([eb("c.start_line", "<=", end), eb("c.end_line", ">=", start)]),
         ),
       ),
     )
@@ -105,16 +126,14 @@ export async function findSimilar(
   options: { efSearch?: number } = {},
 ): Promise<(FoundChunk & { distance: number })[]> {
   const column = embeddingColumn(embedding.vector.length);
-  const literal = vectorLiteral(embedding.vector);
   return db.transaction().execute(async (trx) => {
     await sql`SET LOCAL hnsw.iterative_scan = relaxed_order`.execute(trx);
     await sql`SET LOCAL hnsw.ef_search = ${sql.lit(options.efSearch ?? 100)}`.execute(trx);
-    const distance = sql<number>`${sql.ref(`c.${column}`)} <=> ${literal}::vector(${sql.lit(embedding.vector.length)})`;
+    const distance = cosineDistance(`c.${column}`, embedding.vector).$castTo<number>();
     const nearest = trx
       .selectFrom("code_chunks as c")
       .select([...CHUNK_COLUMNS, distance.as("distance")])
-      .where("c.installation_id", "=", scope.installationId)
-      .where("c.repository_id", "=", scope.repositoryId)
+      .where(inRepository(scope, "c"))
       .where("c.embedding_model", "=", embedding.model)
       .orderBy(distance)
       .limit(limit)
@@ -140,12 +159,11 @@ export async function findSimilarExact(
     await sql`SET LOCAL enable_indexscan = off`.execute(trx);
     await sql`SET LOCAL enable_bitmapscan = off`.execute(trx);
     const column = embeddingColumn(embedding.vector.length);
-    const distance = sql<number>`${sql.ref(`c.${column}`)} <=> ${vectorLiteral(embedding.vector)}::vector(${sql.lit(embedding.vector.length)})`;
+    const distance = cosineDistance(`c.${column}`, embedding.vector);
     return trx
       .selectFrom("code_chunks as c")
       .select(CHUNK_COLUMNS)
-      .where("c.installation_id", "=", scope.installationId)
-      .where("c.repository_id", "=", scope.repositoryId)
+      .where(inRepository(scope, "c"))
       .where("c.embedding_model", "=", embedding.model)
       .orderBy(distance)
       .limit(limit)
@@ -166,8 +184,7 @@ export async function findByIdentifiers(
   return db
     .selectFrom("code_chunks as c")
     .select(CHUNK_COLUMNS)
-    .where("c.installation_id", "=", scope.installationId)
-    .where("c.repository_id", "=", scope.repositoryId)
+    .where(inRepository(scope, "c"))
     .where(sql<boolean>`c.search_vector @@ ${tsquery}`)
     .orderBy(sql`ts_rank(c.search_vector, ${tsquery})`, "desc")
     .orderBy("c.id")

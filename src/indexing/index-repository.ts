@@ -3,7 +3,6 @@ import type { Logger } from "pino";
 import type { Embedder } from "../embeddings/embedder.ts";
 import { chunkSource, type Chunk } from "./chunk-source.ts";
 import type { CodeIndexDatabase, SkipCounts } from "../code-index/code-index-tables.ts";
-import { vectorLiteral } from "../code-index/code-index-tables.ts";
 import {
   readCachedVectors,
   readFileHashes,
@@ -189,7 +188,7 @@ async function startRun(
         missing.map((hash) => byHash.get(hash)!.content),
         { signal: deps.signal },
       );
-      missing.forEach((hash, i) => cached.set(hash, vectorLiteral(vectors[i]!)));
+      missing.forEach((hash, i) => cached.set(hash, vectors[i]!));
     }
     report.embedded += missing.length;
     const files: IndexedFile[] = batch.map((file) => ({

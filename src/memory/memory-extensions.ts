@@ -1,10 +1,10 @@
+import { fromSql, toSql } from "pgvector/kysely";
 import type { Database } from "../db/open-database.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
 import type { FindingGate, MemoryProvider } from "../review/review-extensions.ts";
 import { decideGate, findingText, verdictOf, type LabelledVector } from "./decide-gate.ts";
 import { markMemoriesUsed, memoriesWithVectors } from "./memory-store.ts";
 import { diffText, selectMemories } from "./select-memories.ts";
-import { parseVector, toVectorText } from "./vector-text.ts";
 
 export type MemoryExtensionOptions = {
   db: Database;
@@ -127,7 +127,7 @@ export async function labelledPastFindings(
       ),
     );
     for (const [index, { row }] of stale.entries()) {
-      const text = toVectorText(vectors[index]!);
+      const text = toSql(vectors[index]!);
       row.embedding = text;
       await db
         .updateTable("findings")
@@ -140,9 +140,8 @@ export async function labelledPastFindings(
         .execute();
     }
   }
-  return labelled.map(({ row, verdict }) => ({
-    id: row.id,
-    verdict: verdict!,
-    vector: parseVector(row.embedding) ?? [],
-  }));
+  return labelled.map(({ row, verdict }) => {
+    const vector = fromSql(row.embedding);
+    return { id: row.id, verdict: verdict!, vector: Array.isArray(vector) ? vector : [] };
+  });
 }

@@ -1,8 +1,8 @@
 import { sql } from "kysely";
+import { toSql } from "pgvector/kysely";
 import type { Database } from "../db/open-database.ts";
 import type { Memory, NewMemory } from "../db/schema.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
-import { toVectorText } from "./vector-text.ts";
 
 /** The columns of a memory without its vector (what listings and replies need). */
 const memoryColumns = [
@@ -40,7 +40,7 @@ export async function rememberStatement(
     .insertInto("memories")
     .values({
       ...memory,
-      embedding: toVectorText(vector!),
+      embedding: toSql(vector!),
       embedding_model: embedder.model,
       embedding_dimensions: embedder.dimensions,
     })

@@ -1,9 +1,9 @@
+import { fromSql } from "pgvector/kysely";
 import type { Memory } from "../db/schema.ts";
 import { cosineSimilarity } from "../embeddings/embedder.ts";
 import type { FileDiff } from "../diff/format-diff.ts";
 import { estimateTokens } from "../model/estimate-tokens.ts";
 import { matchGlob } from "../repo-config/match-glob.ts";
-import { parseVector } from "./vector-text.ts";
 
 /** Whether a memory applies to a pull request by this author touching these paths. Pure. */
 export function memoryApplies(
@@ -40,9 +40,9 @@ export function selectMemories(
   const ranked = memories
     .filter((memory) => memoryApplies(memory, query.author, query.paths))
     .map((memory) => {
-      const vector = memory.embedding_model === query.model ? parseVector(memory.embedding) : null;
+      const vector = memory.embedding_model === query.model ? fromSql(memory.embedding) : null;
       const similarity =
-        vector && vector.length === query.vector.length
+        Array.isArray(vector) && vector.length === query.vector.length
           ? cosineSimilarity(vector, query.vector)
           : -1;
       return { memory, similarity };
