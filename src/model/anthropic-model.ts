@@ -151,6 +151,7 @@ export function createAnthropicModel(options: AnthropicModelOptions): Structured
         );
         throw new ModelPermanentError(
           `The model's answer to the ${task} request is invalid:\n${listProblems(firstAnswer.problems)}`,
+          { kind: "invalid-output" },
         );
       }
 
@@ -181,6 +182,7 @@ export function createAnthropicModel(options: AnthropicModelOptions): Structured
       );
       throw new ModelPermanentError(
         `The model's answer was still invalid after one repair attempt:\n${listProblems(repairAnswer.problems)}`,
+        { kind: "invalid-output" },
       );
     },
   };

@@ -26,12 +26,24 @@ export class ModelRetryableError extends Error {
 export class ModelPermanentError extends Error {
   override name = "ModelPermanentError";
   readonly status: number | undefined;
+  /**
+   * Why, for what the user is told: the API refused the request (`rejected`, a 4xx), the model
+   * declined to answer (`refused`), its answer could not be read (`invalid-output`), or the prompt
+   * did not fit its context window (`too-large`).
+   */
+  readonly kind: ModelFailureKind;
 
-  constructor(message: string, options: { cause?: unknown; status?: number } = {}) {
+  constructor(
+    message: string,
+    options: { cause?: unknown; status?: number; kind?: ModelFailureKind } = {},
+  ) {
     super(message, { cause: options.cause });
     this.status = options.status;
+    this.kind = options.kind ?? "rejected";
   }
 }
+
+export type ModelFailureKind = "rejected" | "refused" | "invalid-output" | "too-large";
 
 /** The error for a call its caller aborted: retryable, since the work itself did not fail. */
 export function abortedError(task: string, cause: unknown): ModelRetryableError {

@@ -25,11 +25,13 @@ export function readStructuredAnswer<T>(
   if (message.stop_reason === "refusal") {
     throw new ModelPermanentError(
       `The model refused to answer the ${task} request (stop_reason refusal)`,
+      { kind: "refused" },
     );
   }
   if (message.stop_reason === "model_context_window_exceeded") {
     throw new ModelPermanentError(
       `The ${task} prompt filled the model's context window (stop_reason model_context_window_exceeded); send a smaller prompt`,
+      { kind: "too-large" },
     );
   }
   const text = message.content.map((block) => (block.type === "text" ? block.text : "")).join("");

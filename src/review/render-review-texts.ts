@@ -1,3 +1,4 @@
+import type { ModelFailureKind } from "../model/model-errors.ts";
 import type { ReviewMode } from "../db/schema.ts";
 import type { CheckOutcome } from "./check-run.ts";
 import { renderSummary, type SummaryInput } from "./render-summary.ts";
@@ -104,24 +105,40 @@ export function renderSupersededCheckRun(newerHeadSha: string): CheckOutcome {
 }
 
 /**
- * The failed check run of a review that will not be retried: `refused` when the model refused the
- * request (retrying cannot help), otherwise the last error after the retries ran out.
+ * Why a started review failed for good: the model API refused the request, the model declined,
+ * its answer could not be read, the prompt was too large, GitHub refused a request, or errors
+ * that are usually temporary outlasted the retries (`exhausted`).
+ */
+export type FailureKind = ModelFailureKind | "github-refused" | "exhausted";
+
+const FAILURE_TITLES: Record<FailureKind, string> = {
+  rejected: "Not reviewed: the model API refused the request",
+  refused: "Not reviewed: the model refused the request",
+  "invalid-output": "Not reviewed: the model's answer could not be read",
+  "too-large": "Not reviewed: the change is too large for the model's context window",
+  "github-refused": "Not reviewed: GitHub refused a request",
+  exhausted: "Not reviewed: Revue failed after several attempts",
+};
+
+/**
+ * The failed check run of a review that will not be retried: a title that names the cause, the
+ * error, and how to try again. Only `exhausted` says the cause is usually temporary.
  */
 export function renderFailedCheckRun(
-  failure: { refused: boolean; message: string },
+  failure: { kind: FailureKind; message: string },
   slug: string,
 ): CheckOutcome {
   const retry = `Comment \`@${slug} re-review\` on the pull request to try again.`;
-  if (failure.refused) {
+  if (failure.kind !== "exhausted") {
     return {
       kind: "failed",
-      title: "Not reviewed: the model refused the request",
+      title: FAILURE_TITLES[failure.kind],
       summary: `${failure.message}\n\n${retry}`,
     };
   }
   return {
     kind: "failed",
-    title: "Not reviewed: Revue failed after several attempts",
+    title: FAILURE_TITLES.exhausted,
     summary: `The last error: ${failure.message}\n\nThis is usually temporary (the model or GitHub was unavailable). ${retry} If it keeps failing, check Revue's logs.`,
   };
 }

@@ -123,18 +123,29 @@ describe("the check run of a pull request not reviewed", () => {
   });
 
   it("tells a refusal from a failure after the retries, and how to try again", () => {
-    expect(renderFailedCheckRun({ refused: true, message: "prompt too long" }, "revue")).toEqual({
+    expect(renderFailedCheckRun({ kind: "refused", message: "prompt too long" }, "revue")).toEqual({
       kind: "failed",
       title: "Not reviewed: the model refused the request",
       summary: "prompt too long\n\nComment `@revue re-review` on the pull request to try again.",
     });
-    expect(renderFailedCheckRun({ refused: false, message: "Overloaded" }, "revue")).toEqual({
+    expect(renderFailedCheckRun({ kind: "exhausted", message: "Overloaded" }, "revue")).toEqual({
       kind: "failed",
       title: "Not reviewed: Revue failed after several attempts",
       summary:
         "The last error: Overloaded\n\nThis is usually temporary (the model or GitHub was unavailable). Comment `@revue re-review` on the pull request to try again. If it keeps failing, check Revue's logs.",
     });
   });
+});
+
+it("names an unreadable answer, an API refusal, a too-large prompt and GitHub's refusal as such", () => {
+  const title = (kind: Parameters<typeof renderFailedCheckRun>[0]["kind"]) =>
+    renderFailedCheckRun({ kind, message: "m" }, "revue").title;
+  expect(title("invalid-output")).toBe("Not reviewed: the model's answer could not be read");
+  expect(title("rejected")).toBe("Not reviewed: the model API refused the request");
+  expect(title("too-large")).toBe(
+    "Not reviewed: the change is too large for the model's context window",
+  );
+  expect(title("github-refused")).toBe("Not reviewed: GitHub refused a request");
 });
 
 describe("renderReviewedCheckRun", () => {
