@@ -14,7 +14,7 @@ import { listNotInline } from "./steps/list-not-inline.ts";
 import { loadReviewInputs } from "./steps/load-review-inputs.ts";
 import { postInlineReview } from "./steps/post-inline-review.ts";
 import { publishSummary } from "./steps/publish-summary.ts";
-import { recordPostedReview } from "./steps/record-posted-review.ts";
+import { recordFindings, recordPostedReview } from "./steps/record-posted-review.ts";
 import { reportNoReview } from "./steps/report-no-review.ts";
 import type { ReviewAttempt, ReviewDependencies, ReviewOutcome } from "./steps/review-run.ts";
 import { startReview } from "./steps/start-review.ts";
@@ -89,6 +89,7 @@ export async function reviewPullRequest(
       judgement.unanchored,
       inline.rejected,
     );
+    await recordFindings(run, judgement, { ...inline, notInline });
     const summaryCommentId = await publishSummary(run, changes, judgement, collected, {
       inlineCount: inline.posted.length,
       notInline,

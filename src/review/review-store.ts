@@ -1,6 +1,6 @@
 import type { Database } from "../db/open-database.ts";
 import type { Finding, NewFinding, NewReview, Review, ReviewTable } from "../db/schema.ts";
-import type { Updateable } from "kysely";
+import { sql, type Updateable } from "kysely";
 
 /** The review a job started earlier (a retried attempt continues it), if any. */
 export async function findReviewByJob(db: Database, jobId: string): Promise<Review | undefined> {
@@ -54,13 +54,41 @@ export async function findingsOfPull(
     .execute();
 }
 
-/** Stores findings; one already stored with the same fingerprint on this PR is left as it is. */
+/**
+ * Stores findings. One already stored with the same fingerprint on this PR is left as it is (a
+ * retry stores nothing twice), except when this review raised it again: an `addressed` finding
+ * raised again, or a `summary` one now posted inline, takes the new row's place, status and
+ * comment id, so the next review knows it is open and does not post it once more.
+ */
 export async function insertFindings(db: Database, findings: NewFinding[]): Promise<void> {
   if (findings.length === 0) return;
   await db
     .insertInto("findings")
     .values(findings)
-    .onConflict((oc) => oc.columns(["repository_id", "pull_number", "fingerprint"]).doNothing())
+    .onConflict((oc) =>
+      oc
+        .columns(["repository_id", "pull_number", "fingerprint"])
+        .doUpdateSet((eb) => ({
+          review_id: eb.ref("excluded.review_id"),
+          status: eb.ref("excluded.status"),
+          github_comment_id: eb.ref("excluded.github_comment_id"),
+          head_sha: eb.ref("excluded.head_sha"),
+          side: eb.ref("excluded.side"),
+          start_line: eb.ref("excluded.start_line"),
+          line: eb.ref("excluded.line"),
+          body: eb.ref("excluded.body"),
+          suggestion: eb.ref("excluded.suggestion"),
+          addressed_at: null,
+          addressed_sha: null,
+          updated_at: sql<Date>`now()`,
+        }))
+        .where((eb) =>
+          eb.or([
+            eb("findings.status", "=", "addressed"),
+            eb.and([eb("findings.status", "=", "summary"), eb("excluded.status", "=", "open")]),
+          ]),
+        ),
+    )
     .execute();
 }
 

@@ -1,11 +1,12 @@
 import type { Octokit, RepoRef } from "../github/github-types.ts";
+import { fitCommentBody } from "../github/fit-comment-body.ts";
 import { listIssueComments } from "../github/list-issue-comments.ts";
 import { SUMMARY_MARKER } from "./render-summary.ts";
 
 /**
  * Writes the summary as one PR comment, edited in place on every review. Uses the stored comment
  * id, or finds Revue's earlier comment by its marker (so a lost id or a retried job never adds a
- * second one). Returns the comment id.
+ * second one). A body over GitHub's limit is cut (fitCommentBody). Returns the comment id.
  */
 export async function upsertSummaryComment(
   octokit: Octokit,
@@ -14,6 +15,7 @@ export async function upsertSummaryComment(
   knownCommentId: number | null,
   botLogin: string,
 ): Promise<number> {
+  body = fitCommentBody(body);
   const issue = { owner: target.owner, repo: target.repo, issue_number: target.pullNumber };
   let commentId = knownCommentId;
   if (commentId === null) {

@@ -1,3 +1,4 @@
+import { fitCommentBody } from "../../github/fit-comment-body.ts";
 import { redactSecrets } from "../../safety/scan-secrets.ts";
 import type { ReviewComment } from "../post-review.ts";
 import { renderInlineComment, type ModelFinding } from "../render-comment.ts";
@@ -8,7 +9,7 @@ export type CommentOfFinding<F> = ReviewComment & { finding: F };
 /**
  * One inline review comment per finding, in order: on the finding's side and line (a range gets a
  * start line on the same side), its body rendered with the finding's marker and any of Revue's own
- * secrets redacted. Pure.
+ * secrets redacted, cut to what GitHub accepts. Pure.
  */
 export function buildReviewComments<
   F extends ModelFinding & { suggestionAllowed: boolean; fingerprint: string },
@@ -21,6 +22,8 @@ export function buildReviewComments<
     ...(finding.startLine !== null
       ? { start_line: finding.startLine, start_side: finding.side }
       : {}),
-    body: redactSecrets(renderInlineComment(finding, finding.fingerprint), ownSecrets).text,
+    body: fitCommentBody(
+      redactSecrets(renderInlineComment(finding, finding.fingerprint), ownSecrets).text,
+    ),
   }));
 }

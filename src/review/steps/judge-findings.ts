@@ -32,7 +32,8 @@ export type Judgement = {
 /**
  * Decides what to say: the model's findings, minus those the team's memory rejects, placed on the
  * whole PR's diff (review comments go there, whatever the model saw), minus those already known on
- * the PR, ranked into the noise budget of `.github/revue.yml`. Posts nothing.
+ * the PR (those an earlier summary listed are listed again), ranked into the noise budget of
+ * `.github/revue.yml`. Posts nothing.
  */
 export async function judgeFindings(
   run: ReviewRun,
@@ -45,11 +46,16 @@ export async function judgeFindings(
   const gated = await (deps.gate ?? passThroughGate)(collected.scope, modelRun.findings);
   const { anchored, unanchored } = anchorFindings(gated.kept, changes.anchorDiffs);
   const known = await findingsOfPull(deps.db, job.repositoryId, job.pullNumber);
-  const { fresh, carriedForward } = dedupeKnownFindings(anchored, known);
-  const budget = applyNoiseBudget(fresh, {
-    threshold: repoConfig.severity_threshold,
-    maxInline: repoConfig.max_inline_comments,
-  });
+  const { fresh, stillInSummary, carriedForward } = dedupeKnownFindings(anchored, known);
+  const threshold = repoConfig.severity_threshold;
+  const ranked = applyNoiseBudget(fresh, { threshold, maxInline: repoConfig.max_inline_comments });
+  // Listed in the summary by an earlier review: listed again, never moved inline.
+  const listedBefore = applyNoiseBudget(stillInSummary, { threshold, maxInline: 0 });
+  const budget = {
+    inline: ranked.inline,
+    overflow: [...ranked.overflow, ...listedBefore.overflow],
+    folded: [...ranked.folded, ...listedBefore.folded],
+  };
   return {
     modelRun,
     costUsd,

@@ -19,19 +19,18 @@ export type Publication = {
 };
 
 /**
- * Records a posted review, in this order: its findings (inline ones with their GitHub comment ids,
- * read back from the posted review), the PR's summary comment and reviewed head, the review row
- * (`posted`, with counts, tokens, cost and timings), and last the check run, closed as success.
- * A finding already stored on the PR is left as it is, so a retry stores nothing twice.
+ * Stores the findings of a posted review, right after the inline review is posted and before
+ * anything else can fail: inline ones with their GitHub comment ids (read back from the posted
+ * review), the rest as listed in the summary. A finding already stored on the PR is left as it is
+ * (see insertFindings), so a retry stores nothing twice; and a review posted without its rows
+ * can no longer happen, which would make the next push post the same comments again.
  */
-export async function recordPostedReview(
+export async function recordFindings(
   run: ReviewRun,
-  changes: Pick<ChangeSet, "mode" | "fromSha" | "pullFiles">,
-  judgement: Judgement,
-  publication: Publication,
+  judgement: Pick<Judgement, "budget">,
+  publication: Pick<Publication, "githubReviewId" | "posted" | "notInline">,
 ): Promise<void> {
   const { deps, job } = run;
-  const { modelRun, costUsd, budget } = judgement;
   const { githubReviewId, posted, notInline } = publication;
   const commentIds =
     githubReviewId === null
@@ -47,10 +46,26 @@ export async function recordPostedReview(
         reviewId: run.review.id,
         headSha: run.headSha,
       },
-      { posted, notInline, folded: budget.folded },
+      { posted, notInline, folded: judgement.budget.folded },
       commentIds,
     ),
   );
+}
+
+/**
+ * Records a posted review whose findings are stored (recordFindings), in this order: the PR's
+ * summary comment and reviewed head, the review row (`posted`, with counts, tokens, cost and
+ * timings), and last the check run, closed as success.
+ */
+export async function recordPostedReview(
+  run: ReviewRun,
+  changes: Pick<ChangeSet, "mode" | "fromSha" | "pullFiles">,
+  judgement: Judgement,
+  publication: Publication,
+): Promise<void> {
+  const { deps, job } = run;
+  const { modelRun, costUsd, budget } = judgement;
+  const { githubReviewId, posted, notInline } = publication;
   await savePullRequestState(deps.db, {
     repositoryId: job.repositoryId,
     number: job.pullNumber,

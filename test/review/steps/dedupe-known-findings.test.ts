@@ -57,12 +57,13 @@ describe("dedupeKnownFindings", () => {
     expect(carriedForward).toBe(1);
   });
 
-  it("never raises a dismissed finding or one already in a summary again, without counting them", () => {
-    const { fresh, carriedForward } = dedupeKnownFindings(
+  it("never raises a dismissed finding again; one listed in a summary stays in the summary", () => {
+    const { fresh, stillInSummary, carriedForward } = dedupeKnownFindings(
       [finding("A"), finding("B"), finding("C")],
       [known("A", "dismissed"), known("B", "summary")],
     );
     expect(fresh.map((f) => f.title)).toEqual(["C"]);
+    expect(stillInSummary.map((f) => f.title)).toEqual(["B"]);
     expect(carriedForward).toBe(0);
   });
 
