@@ -73,9 +73,17 @@ export interface ReviewTable {
   started_at: CreatedAt;
   finished_at: Timestamp | null;
   duration_ms: number | null;
+  /**
+   * The model's answer (migration 1000), stored when it arrives so that a retried attempt reuses it
+   * rather than paying again and posting something else (see src/review/steps/ask-model.ts).
+   */
+  model_output: Json | null;
 }
 
 export type FindingSeverity = "critical" | "major" | "minor" | "nit";
+/** A JSON value as PostgreSQL stores it in a jsonb column. */
+export type Json = ColumnType<unknown, string | null, string | null>;
+
 export type FindingStatus = "open" | "addressed" | "dismissed" | "summary";
 export type DiffSide = "LEFT" | "RIGHT";
 

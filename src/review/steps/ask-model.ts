@@ -1,5 +1,6 @@
 import { buildStableContext, buildSystemPrompt, type PullRequestFacts } from "../build-prompt.ts";
 import { costOf } from "../../model/cost-of.ts";
+import { updateReview } from "../review-store.ts";
 import { runModelReview, type ModelRunResult } from "../run-model-review.ts";
 import type { ChangeSet } from "./collect-changes.ts";
 import type { CollectedContext } from "./collect-context.ts";
@@ -9,7 +10,10 @@ const MAX_OUTPUT_TOKENS = 8000;
 
 /**
  * Has the model review the changes, within the configured prompt and call budgets, and prices
- * what it used. Throws the model's errors (ModelRetryableError / ModelPermanentError).
+ * what it used. The answer is stored on the review row as soon as it arrives, and a retried
+ * attempt of the same review reuses the stored answer: the model is paid once per review, and what
+ * a retry records is what the first attempt may already have posted.
+ * Throws the model's errors (ModelRetryableError / ModelPermanentError).
  */
 export async function askModel(
   run: ReviewRun,
@@ -17,6 +21,11 @@ export async function askModel(
   collected: CollectedContext,
 ): Promise<{ modelRun: ModelRunResult; costUsd: number }> {
   const { deps, job } = run;
+  const stored = storedModelRun(run.review.model_output);
+  if (stored) {
+    run.attempt.log.info("reusing the model's answer from an earlier attempt of this review");
+    return { modelRun: stored, costUsd: costOf(stored.usage, deps.config) };
+  }
   const { pr, repoConfig } = run.inputs;
   const facts: PullRequestFacts = {
     owner: job.owner,
@@ -46,5 +55,18 @@ export async function askModel(
     log: run.attempt.log,
     signal: run.attempt.signal,
   });
+  await updateReview(deps.db, run.review.id, {
+    model_output: JSON.stringify({ ...modelRun, reviewedPaths: [...modelRun.reviewedPaths] }),
+  });
   return { modelRun, costUsd: costOf(modelRun.usage, deps.config) };
+}
+
+/** The model run stored by an earlier attempt (see askModel), or null. */
+function storedModelRun(value: unknown): ModelRunResult | null {
+  if (value === null || value === undefined) return null;
+  const stored = (typeof value === "string" ? JSON.parse(value) : value) as Omit<
+    ModelRunResult,
+    "reviewedPaths"
+  > & { reviewedPaths: string[] };
+  return { ...stored, reviewedPaths: new Set(stored.reviewedPaths) };
 }
