@@ -2,6 +2,8 @@ import type { Logger } from "pino";
 import type { Database } from "../db/open-database.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
 import { statusOf, type Octokit } from "../github/github-types.ts";
+import { filterOutgoingText } from "../safety/filter-outgoing-text.ts";
+import { repositoryLinks } from "../safety/repository-links.ts";
 import { redactSecrets } from "../safety/scan-secrets.ts";
 import type { ConversationModel } from "../model/anthropic-conversation-model.ts";
 import { buildReplyPrompt, excerptAround, REPLY_SYSTEM_PROMPT } from "./build-reply-prompt.ts";
@@ -108,6 +110,9 @@ export async function learnFromReply(
   });
   log.info({ intent: analysis.intent, finding: finding.id }, "reply read");
 
+  // What the model wrote is filtered before it is stored or posted (links only to this repository).
+  const links = repositoryLinks(octokit.request.endpoint.DEFAULTS.baseUrl, repo);
+  const modelText = (text: string, inline = false) => filterOutgoingText(text, { links, inline });
   const answer = async (text: string) => {
     const safe = redactSecrets(text, deps.ownSecrets).text;
     await octokit.rest.pulls.createReplyForReviewComment({
@@ -121,7 +126,13 @@ export async function learnFromReply(
   if (analysis.intent === "correction") {
     await db.updateTable("findings").set({ rebutted: true }).where("id", "=", finding.id).execute();
   }
-  if ((analysis.intent === "correction" || analysis.intent === "preference") && analysis.learning) {
+  const { learning } = analysis;
+  const statement = learning ? modelText(learning.statement, true) : "";
+  if (
+    (analysis.intent === "correction" || analysis.intent === "preference") &&
+    learning &&
+    statement
+  ) {
     const writer = await hasWriteAccess(octokit, repo, job.login);
     const earlier = await memoryFromSource(db, job.installationId, job.replyUrl);
     const memory =
@@ -131,10 +142,10 @@ export async function learnFromReply(
         repository_id: job.repositoryId,
         // Without write access, a learning applies to the replier's own pull requests only.
         author: writer ? null : job.login,
-        path_glob: analysis.learning.pathGlob,
-        kind: analysis.learning.kind,
+        path_glob: learning.pathGlob,
+        kind: learning.kind,
         source: "reply",
-        statement: analysis.learning.statement,
+        statement,
         taught_by: job.login,
         source_url: job.replyUrl,
         finding_id: finding.id,
@@ -143,8 +154,9 @@ export async function learnFromReply(
     await answer(`Noted: ${memory.statement} (undo: \`@${slug} forget ${memory.id}\`)${scope}`);
     return "learned";
   }
-  if (analysis.intent === "question" && analysis.answer?.trim()) {
-    await answer(analysis.answer.trim());
+  const reply = analysis.intent === "question" ? modelText(analysis.answer?.trim() ?? "") : "";
+  if (reply.trim()) {
+    await answer(reply.trim());
     return "answered";
   }
   return "ignored";

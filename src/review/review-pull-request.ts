@@ -41,6 +41,7 @@ import {
 } from "./review-store.ts";
 import { runModelReview } from "./run-model-review.ts";
 import { redactSecrets } from "../safety/scan-secrets.ts";
+import { repositoryLinks } from "../safety/repository-links.ts";
 import { upsertSummaryComment } from "./upsert-summary-comment.ts";
 
 export type ReviewDependencies = {
@@ -293,6 +294,7 @@ export async function reviewPullRequest(
     }
 
     const secrets = (text: string) => redactSecrets(text, deps.ownSecrets).text;
+    const links = repositoryLinks(deps.config.github.apiBaseUrl, repo);
     const comments: (ReviewComment & { finding: (typeof budget.inline)[number] })[] =
       budget.inline.map((finding) => ({
         finding,
@@ -302,7 +304,7 @@ export async function reviewPullRequest(
         ...(finding.startLine !== null
           ? { start_line: finding.startLine, start_side: finding.side }
           : {}),
-        body: secrets(renderInlineComment(finding, finding.fingerprint)),
+        body: secrets(renderInlineComment(finding, finding.fingerprint, links)),
       }));
 
     let githubReviewId: number | null = null;
@@ -368,6 +370,7 @@ export async function reviewPullRequest(
           suppressedByMemory: gated.suppressed,
           usage: { model: deps.model.id, ...run.usage, costUsd, calls: run.calls },
           slug: deps.slug,
+          links,
         }),
       ].join(""),
     );
