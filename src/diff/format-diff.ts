@@ -1,3 +1,4 @@
+import { escapeUntrustedLine } from "../safety/escape-untrusted-line.ts";
 import type { Hunk } from "./parse-patch.ts";
 
 /**
@@ -32,17 +33,22 @@ export type FileDiff = {
  * path of a renamed file ("copied from" for a copy). A file without hunks gets its heading and the
  * line "(no textual diff)".
  *
+ * Everything in it but Revue's own labels comes from the pull request: the paths, the hunk
+ * headers' text and every line go through escapeUntrustedLine, so a file name with a newline
+ * stays on its heading, `</diff>` or `</untrusted>` on an added line is defused, and hidden
+ * characters show as `[U+XXXX]`. The caller still wraps the result (wrapUntrusted).
+ *
  * Pure; the output ends without a newline.
  */
 export function formatFileDiff(file: FileDiff): string {
   const origin =
     file.previousPath === undefined || file.previousPath === file.path
       ? ""
-      : `, ${file.status === "copied" ? "copied" : "renamed"} from ${file.previousPath}`;
-  const out = [`### ${file.path} (${file.status}${origin})`];
+      : `, ${file.status === "copied" ? "copied" : "renamed"} from ${escapeUntrustedLine(file.previousPath)}`;
+  const out = [`### ${escapeUntrustedLine(file.path)} (${file.status}${origin})`];
   if (file.hunks.length === 0) out.push("(no textual diff)");
   for (const hunk of file.hunks) {
-    const heading = hunk.header === "" ? "" : ` ${hunk.header}`;
+    const heading = hunk.header === "" ? "" : ` ${escapeUntrustedLine(hunk.header)}`;
     out.push(
       `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@${heading}`,
     );
@@ -59,7 +65,7 @@ export function formatFileDiff(file: FileDiff): string {
     const width = Math.max(0, ...labelled.map(({ label }) => label.length));
     for (const { label, marker, text } of labelled) {
       const row = `${label.padEnd(width)} ${marker}`;
-      out.push(text === "" ? row.trimEnd() : `${row} ${text}`);
+      out.push(text === "" ? row.trimEnd() : `${row} ${escapeUntrustedLine(text)}`);
     }
   }
   return out.join("\n");

@@ -5,6 +5,8 @@ import type { Octokit } from "../github/github-types.ts";
 import { hasWriteAccess } from "../github/has-write-access.ts";
 import { listPullRequestFiles } from "../github/list-pull-request-files.ts";
 import { readRepositoryFile } from "../github/read-repository-file.ts";
+import { filterOutgoingText } from "../safety/filter-outgoing-text.ts";
+import { repositoryLinks } from "../safety/repository-links.ts";
 import { redactSecrets } from "../safety/scan-secrets.ts";
 import type { ConversationModel } from "./conversation-model.ts";
 import { buildReplyPrompt, excerptAround, REPLY_SYSTEM_PROMPT } from "./build-reply-prompt.ts";
@@ -105,6 +107,9 @@ export async function learnFromReply(
   });
   log.info({ intent: analysis.intent, finding: finding.id }, "reply read");
 
+  // What the model wrote is filtered before it is stored or posted (links only to this repository).
+  const links = repositoryLinks(octokit.request.endpoint.DEFAULTS.baseUrl, repo);
+  const modelText = (text: string, inline = false) => filterOutgoingText(text, { links, inline });
   const answer = async (text: string) => {
     const safe = redactSecrets(text, deps.ownSecrets).text;
     await octokit.rest.pulls.createReplyForReviewComment({
@@ -118,7 +123,13 @@ export async function learnFromReply(
   if (analysis.intent === "correction") {
     await db.updateTable("findings").set({ rebutted: true }).where("id", "=", finding.id).execute();
   }
-  if ((analysis.intent === "correction" || analysis.intent === "preference") && analysis.learning) {
+  const { learning } = analysis;
+  const statement = learning ? modelText(learning.statement, true) : "";
+  if (
+    (analysis.intent === "correction" || analysis.intent === "preference") &&
+    learning &&
+    statement
+  ) {
     const writer = await hasWriteAccess(octokit, { ...repo, login: job.login });
     const earlier = await memoryFromSource(db, job.installationId, job.replyUrl);
     const memory =
@@ -128,10 +139,10 @@ export async function learnFromReply(
         repository_id: job.repositoryId,
         // Without write access, a learning applies to the replier's own pull requests only.
         author: writer ? null : job.login,
-        path_glob: analysis.learning.pathGlob,
-        kind: analysis.learning.kind,
+        path_glob: learning.pathGlob,
+        kind: learning.kind,
         source: "reply",
-        statement: analysis.learning.statement,
+        statement,
         taught_by: job.login,
         source_url: job.replyUrl,
         finding_id: finding.id,
@@ -140,8 +151,9 @@ export async function learnFromReply(
     await answer(`Noted: ${memory.statement} (undo: \`@${slug} forget ${memory.id}\`)${scope}`);
     return "learned";
   }
-  if (analysis.intent === "question" && analysis.answer?.trim()) {
-    await answer(analysis.answer.trim());
+  const reply = analysis.intent === "question" ? modelText(analysis.answer?.trim() ?? "") : "";
+  if (reply.trim()) {
+    await answer(reply.trim());
     return "answered";
   }
   return "ignored";

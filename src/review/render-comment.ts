@@ -1,3 +1,6 @@
+import { filterOutgoingText } from "../safety/filter-outgoing-text.ts";
+import { inlineCode } from "../safety/inline-code.ts";
+import type { RepositoryLinks } from "../safety/repository-links.ts";
 import type { ModelReview } from "./review-output.ts";
 
 export type ModelFinding = ModelReview["findings"][number];
@@ -16,29 +19,41 @@ export function findingMarker(fingerprint: string): string {
 
 /**
  * The body of one inline comment: severity and title, the explanation, and a `suggestion` block
- * when the fix is local (only on right-side lines of one hunk, which the anchoring decided).
+ * when the fix is local (only on right-side lines of one hunk, which the anchoring decided). The
+ * model's words pass filterOutgoingText (links only to `links`, the repository's own pages; none
+ * without it) before Revue adds its marker.
  */
 export function renderInlineComment(
   finding: ModelFinding & { suggestionAllowed: boolean },
   fingerprint: string,
+  links?: RepositoryLinks,
 ): string {
+  const title = filterOutgoingText(finding.title.trim(), { links, inline: true });
   const parts = [
-    `**${SEVERITY_LABEL[finding.severity]} · ${finding.category}: ${finding.title.trim()}**`,
-    finding.explanation.trim(),
+    `**${SEVERITY_LABEL[finding.severity]} · ${finding.category}${title ? `: ${title}` : ""}**`,
+    filterOutgoingText(finding.explanation.trim(), { links }),
   ];
   if (finding.suggestionAllowed && finding.replacement !== null) {
     const fence = fenceFor(finding.replacement);
-    parts.push(`${fence}suggestion\n${finding.replacement.replace(/\n$/, "")}\n${fence}`);
+    parts.push(
+      filterOutgoingText(`${fence}suggestion\n${finding.replacement.replace(/\n$/, "")}\n${fence}`),
+    );
   }
   parts.push(findingMarker(fingerprint));
   return parts.join("\n\n");
 }
 
-/** One line for a finding listed in the summary instead of inline. */
-export function renderFindingLine(finding: ModelFinding, note?: string): string {
-  const where = `\`${finding.path}\`${finding.line ? ` line ${finding.line}` : ""}`;
+/** One line for a finding listed in the summary instead of inline; the model's words filtered. */
+export function renderFindingLine(
+  finding: ModelFinding,
+  note?: string,
+  links?: RepositoryLinks,
+): string {
+  const where = `${inlineCode(finding.path)}${finding.line ? ` line ${finding.line}` : ""}`;
   const suffix = note ? ` _(${note})_` : "";
-  return `- **${SEVERITY_LABEL[finding.severity]}** ${where}: ${finding.title.trim()}${suffix}\n  ${finding.explanation.trim().replace(/\n/g, "\n  ")}`;
+  const title = filterOutgoingText(finding.title.trim(), { links, inline: true });
+  const explanation = filterOutgoingText(finding.explanation.trim(), { links });
+  return `- **${SEVERITY_LABEL[finding.severity]}** ${where}: ${title}${suffix}\n  ${explanation.replace(/\n/g, "\n  ")}`;
 }
 
 /** A code fence longer than any backtick run in `text`, so the block cannot be closed early. */

@@ -1,3 +1,6 @@
+import { filterOutgoingText } from "../safety/filter-outgoing-text.ts";
+import { inlineCode } from "../safety/inline-code.ts";
+import type { RepositoryLinks } from "../safety/repository-links.ts";
 import type { ModelReview } from "./review-output.ts";
 import { renderFindingLine, type ModelFinding } from "./render-comment.ts";
 
@@ -28,12 +31,15 @@ export type SummaryInput = {
   };
   /** The App's slug, for the commands hint. */
   slug: string;
+  /** The repository's own pages, the only links kept in the model's text (none when absent). */
+  links?: RepositoryLinks;
 };
 
 /**
  * The summary comment, edited in place on each review: what was reviewed (which commits, how many
  * files, what was skipped and why), the walkthrough, findings that are not inline, and nits folded
- * into one collapsed section. A clean PR gets a short summary.
+ * into one collapsed section. A clean PR gets a short summary. The model's words, and the file
+ * names, pass filterOutgoingText / inlineCode: only Revue's own text has HTML and markers.
  */
 export function renderSummary(input: SummaryInput): string {
   const range = `\`${input.fromSha.slice(0, 7)}..${input.headSha.slice(0, 7)}\``;
@@ -44,8 +50,11 @@ export function renderSummary(input: SummaryInput): string {
       : `Reviewed the whole pull request (${range}).`;
   lines.push(`${scope} Reviewed ${input.filesReviewed} of ${input.filesTotal} changed files.`);
   if (input.review) {
-    lines.push("", `**Risk: ${input.review.risk}**: ${input.review.riskReason.trim()}`);
-    if (input.review.walkthrough.trim()) lines.push("", input.review.walkthrough.trim());
+    const { links } = input;
+    const reason = filterOutgoingText(input.review.riskReason.trim(), { links, inline: true });
+    const walkthrough = filterOutgoingText(input.review.walkthrough.trim(), { links });
+    lines.push("", `**Risk: ${input.review.risk}**: ${reason}`);
+    if (walkthrough.trim()) lines.push("", walkthrough.trim());
   }
 
   const findingsTotal = input.inlineCount + input.notInline.length;
@@ -60,7 +69,8 @@ export function renderSummary(input: SummaryInput): string {
   }
   if (input.notInline.length > 0) {
     lines.push("", "### Findings not placed inline", "");
-    for (const { finding, note } of input.notInline) lines.push(renderFindingLine(finding, note));
+    for (const { finding, note } of input.notInline)
+      lines.push(renderFindingLine(finding, note, input.links));
   }
   if (input.review && input.review.files.length > 0) {
     lines.push(
@@ -71,21 +81,21 @@ export function renderSummary(input: SummaryInput): string {
       "| --- | --- |",
     );
     for (const file of input.review.files) {
-      lines.push(
-        `| \`${file.path}\` | ${file.summary.replace(/\|/g, "\\|").replace(/\n/g, " ")} |`,
-      );
+      const summary = filterOutgoingText(file.summary, { links: input.links, inline: true });
+      lines.push(`| ${inlineCode(file.path)} | ${summary.replace(/\|/g, "\\|")} |`);
     }
     lines.push("", "</details>");
   }
   if (input.folded.length > 0) {
     lines.push("", `<details><summary>Nits and minor notes (${input.folded.length})</summary>`, "");
-    for (const finding of input.folded) lines.push(renderFindingLine(finding));
+    for (const finding of input.folded)
+      lines.push(renderFindingLine(finding, undefined, input.links));
     lines.push("", "</details>");
   }
   if (input.skipped.length > 0) {
     lines.push("", `<details><summary>Skipped files (${input.skipped.length})</summary>`, "");
     for (const skip of input.skipped.slice(0, 200))
-      lines.push(`- \`${skip.path}\`: ${skip.reason}`);
+      lines.push(`- ${inlineCode(skip.path)}: ${skip.reason}`);
     if (input.skipped.length > 200) lines.push(`- ... and ${input.skipped.length - 200} more`);
     lines.push("", "</details>");
   }
@@ -95,7 +105,7 @@ export function renderSummary(input: SummaryInput): string {
       `<details><summary>Repository context used (${input.contextFiles.length} files)</summary>`,
       "",
     );
-    for (const path of input.contextFiles) lines.push(`- \`${path}\``);
+    for (const path of input.contextFiles) lines.push(`- ${inlineCode(path)}`);
     lines.push("", "</details>");
   }
   const footer = [

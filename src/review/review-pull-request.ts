@@ -1,4 +1,5 @@
 import type { ReviewJob } from "../queue/jobs.ts";
+import { repositoryLinks } from "../safety/repository-links.ts";
 import { progressCheckRun } from "./check-run.ts";
 import { renderProgress } from "./render-review-texts.ts";
 import { findReviewByJob } from "./review-store.ts";
@@ -82,7 +83,8 @@ export async function reviewPullRequest(
     if (newerHeadSha !== null) {
       return await endWithoutPosting(run, { kind: "superseded", newerHeadSha });
     }
-    const comments = buildReviewComments(judgement.budget.inline, deps.ownSecrets);
+    const links = repositoryLinks(deps.config.github.apiBaseUrl, run.repo);
+    const comments = buildReviewComments(judgement.budget.inline, deps.ownSecrets, links);
     const inline = await postInlineReview(run, changes.fromSha, comments);
     const notInline = listNotInline(
       judgement.budget.overflow,

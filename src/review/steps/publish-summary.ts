@@ -1,3 +1,4 @@
+import { repositoryLinks } from "../../safety/repository-links.ts";
 import { redactSecrets } from "../../safety/scan-secrets.ts";
 import type { ModelFinding } from "../render-comment.ts";
 import { renderSummaryComment } from "../render-review-texts.ts";
@@ -40,6 +41,7 @@ export async function publishSummary(
       suppressedByMemory: judgement.suppressed,
       usage: { model: run.model.id, ...modelRun.usage, costUsd, calls: modelRun.calls },
       slug: deps.slug,
+      links: repositoryLinks(deps.config.github.apiBaseUrl, run.repo),
     },
   );
   return upsertSummaryComment(
