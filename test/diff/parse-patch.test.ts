@@ -439,6 +439,16 @@ describe("parsePatch on edge cases", () => {
       );
     });
 
+    it("rejects a row that looks like a git header after a hunk its header did not count", () => {
+      // "--- b" is the deleted line "-- b", "+++ c" the added "++ c": content, one too many.
+      rejects("@@ -1 +0,0 @@\n-a\n--- b", /patch line 3: "--- b" is outside any hunk/);
+      rejects("@@ -0,0 +1 @@\n+a\n+++ c", /patch line 3: "\+\+\+ c" is outside any hunk/);
+      rejects(
+        "@@ -1 +1 @@\n-a\n+b\nindex 1..2 100644\n@@ -5 +5 @@\n x",
+        /patch line 4: "index 1..2 100644" is outside any hunk/,
+      );
+    });
+
     it("rejects a second file", () => {
       rejects(
         "@@ -1 +1 @@\n-a\n+b\ndiff --git a/other b/other\n@@ -1 +1 @@\n-c\n+d",
