@@ -116,6 +116,28 @@ describe("redactSecrets", () => {
       expect(redactSecrets(`x ${third} y`, [pem]).text).toBe("x [redacted credential] y");
     });
 
+    it("are matched without the whitespace around them, as read from a file or an env var", () => {
+      // 12 characters: too short to count as a line of a key, so only the trimmed value matches.
+      expect(redactSecrets("the secret s3cr3t-value leaked", ["  s3cr3t-value\n"]).text).toBe(
+        "the secret [redacted credential] leaked",
+      );
+    });
+
+    it("count from 8 characters, and a key's lines from 16", () => {
+      expect(redactSecrets("x 8charsXY y", ["8charsXY"]).text).toBe("x [redacted credential] y");
+      const line16 = alnum(16, 4);
+      const pem = `-----BEGIN RSA PRIVATE KEY-----\n${alnum(64)}\n${line16}\n-----END RSA PRIVATE KEY-----`;
+      expect(redactSecrets(`x ${line16} y`, [pem]).text).toBe("x [redacted credential] y");
+    });
+
+    it("include the lines of an indented key, quoted without the indentation", () => {
+      const line = alnum(64, 5);
+      const indented = `  -----BEGIN RSA PRIVATE KEY-----\n  ${line}\n  -----END RSA PRIVATE KEY-----`;
+      expect(redactSecrets(`const k = "${line}";`, [indented]).text).toBe(
+        'const k = "[redacted credential]";',
+      );
+    });
+
     it("ignore secrets too short to be told from ordinary text, and short or marker lines", () => {
       const shortSecret = "abc1234";
       const pem = `-----BEGIN RSA PRIVATE KEY-----\n${alnum(15)}\n-----END RSA PRIVATE KEY-----`;
