@@ -15,6 +15,9 @@
  * (reports/, ignored by git) re-tests only mutants whose code or tests changed since the last run.
  * One file at a time: `npx stryker run --mutate src/review/fingerprint.ts`; only its unit tests
  * (does the file's own test pin every behaviour?): add `--testFiles test/review/fingerprint.test.ts`.
+ * With --testFiles, Stryker 10.1 activates a static mutant (a module-level value, such as the token
+ * patterns of scan-secrets.ts) after the module has loaded and reports it survived whatever the
+ * tests do (stryker-js#6144): judge static survivors by a run without --testFiles.
  *
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
