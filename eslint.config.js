@@ -2,7 +2,16 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".revue-data/", "coverage/", "test/fixtures/"] },
+  {
+    ignores: [
+      "node_modules/",
+      ".revue-data/",
+      "coverage/",
+      "test/fixtures/",
+      ".stryker-tmp/",
+      "reports/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

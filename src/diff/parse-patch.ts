@@ -35,8 +35,8 @@ const hunkHeaderPattern = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$/;
 /**
  * Lines git writes before the first hunk of a file (`git diff`, `git show`, `git format-patch`).
  * GitHub's "list pull request files" `patch` field starts at the first `@@`, but a full git diff of
- * one file is accepted too. They are only recognised outside a hunk: inside one, a deleted line
- * `-- comment` is written `--- comment` and is content.
+ * one file is accepted too. They are only recognised before the first hunk: after it, a deleted
+ * line `-- comment` is written `--- comment` and is content.
  */
 const gitHeaderPattern =
   /^(diff --git |index |--- |\+\+\+ |(new|deleted) file mode |old mode |new mode |similarity index |dissimilarity index |rename from |rename to |copy from |copy to |Binary files )/;
@@ -78,14 +78,13 @@ export function parsePatch(patch: string): Hunk[] {
       current = openHunk(row, lineNumber, hunks[hunks.length - 1] ?? null);
       continue;
     }
-    if (gitHeaderPattern.test(row)) {
-      if (row.startsWith("diff --git ") && (current !== null || hunks.length > 0)) {
-        throw new PatchParseError(
-          `patch line ${lineNumber}: a second file starts here ("${row}"); parsePatch takes the patch of one file`,
-        );
-      }
-      continue;
+    if (current !== null && row.startsWith("diff --git ")) {
+      throw new PatchParseError(
+        `patch line ${lineNumber}: a second file starts here ("${row}"); parsePatch takes the patch of one file`,
+      );
     }
+    // Only before the first hunk: after one, "--- x" is a deleted "-- x" its header did not count.
+    if (current === null && gitHeaderPattern.test(row)) continue;
     throw new PatchParseError(
       current === null
         ? `patch line ${lineNumber}: expected a hunk header "@@ -a,b +c,d @@", got "${row}"`

@@ -14,9 +14,12 @@ export function fingerprintFinding(finding: {
     .map((line) => line.trim().replace(/\s+/g, " "))
     .filter((line) => line.length > 0)
     .join("\n");
+  // Letters and digits of any script: keeping only a-z made every title in Japanese, Russian or
+  // Arabic the same (""). ASCII titles normalise as before, so their stored fingerprints hold.
   const title = finding.title
+    .normalize("NFC")
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, " ")
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, " ")
     .trim();
   return createHash("sha256")
     .update(`${finding.path}\u0000${code}\u0000${title}`)

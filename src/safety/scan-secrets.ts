@@ -5,7 +5,11 @@ const TOKEN_PATTERNS: { name: string; pattern: RegExp }[] = [
     pattern: /\b(gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g,
   },
   { name: "Anthropic API key", pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}\b/g },
-  { name: "OpenAI API key", pattern: /\bsk-(proj-)?[A-Za-z0-9]{32,}\b/g },
+  // Legacy keys are alphanumeric; project, service-account and admin keys are base64url ("-", "_").
+  {
+    name: "OpenAI API key",
+    pattern: /\bsk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{32,}|[A-Za-z0-9]{32,}\b)/g,
+  },
   { name: "AWS access key", pattern: /\b(AKIA|ASIA)[0-9A-Z]{16}\b/g },
   { name: "Slack token", pattern: /\bxox[baprs]-[A-Za-z0-9-]{10,}\b/g },
   { name: "Google API key", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },

@@ -38,6 +38,17 @@ function fileLines(content: string | null): string[] {
   return lines.map((line) => (line.endsWith("\r") ? line.slice(0, -1) : line));
 }
 
+/** The lines `git diff` writes before a modified file's first hunk, then the patch itself. */
+function withGitHeaders(fixture: Fixture, patch: string): string {
+  return [
+    `diff --git a/${fixture.path} b/${fixture.path}`,
+    "index 1234567..89abcde 100644",
+    `--- a/${fixture.path}`,
+    `+++ b/${fixture.path}`,
+    patch,
+  ].join("\n");
+}
+
 /**
  * Applies hunks to the old file's lines the way `patch` would, checking on the way that every
  * context and deleted line is the old file's line at `oldLine`, and that each line lands at its
@@ -108,15 +119,25 @@ describe("parsePatch on real git diffs", () => {
     });
 
     it("parses the full git diff, headers included, to the same hunks", () => {
-      const gitDiff = readOptional(`${fixture.name}.git.diff`);
-      if (gitDiff === null) return; // modified fixtures keep only the GitHub form
+      // Modified fixtures keep only the GitHub form: git's headers are written in front of it.
+      const gitDiff = readOptional(`${fixture.name}.git.diff`) ?? withGitHeaders(fixture, patch);
       expect(gitDiff.startsWith("diff --git ")).toBe(true);
+      expect(gitDiff).not.toBe(patch);
       expect(parsePatch(gitDiff)).toEqual(hunks);
     });
 
     it("parses the patch with every line ending turned into CRLF to the same hunks", () => {
-      if (patch.includes("\r")) return; // already CRLF: converting would double the \r
-      expect(parsePatch(patch.replaceAll("\n", "\r\n"))).toEqual(hunks);
+      // A row that already ends in "\r" (a CRLF file's content) keeps its one "\r": a second
+      // would be content. In the CRLF fixtures the "@@" rows are LF-only and still change.
+      const crlf = patch.replace(/(?<!\r)\n/g, "\r\n");
+      expect(crlf).not.toBe(patch);
+      expect(
+        crlf
+          .split("\n")
+          .slice(0, -1)
+          .every((row) => row.endsWith("\r")),
+      ).toBe(true);
+      expect(parsePatch(crlf)).toEqual(hunks);
     });
   });
 
@@ -415,6 +436,16 @@ describe("parsePatch on edge cases", () => {
       rejects(
         "@@ -1,2 +1,3 @@\n a\n+b\n c\n@@ -10 +10 @@\n x",
         /patch line 5: .* 7 unchanged lines after the previous hunk on the old side but 6 on the new side/,
+      );
+    });
+
+    it("rejects a row that looks like a git header after a hunk its header did not count", () => {
+      // "--- b" is the deleted line "-- b", "+++ c" the added "++ c": content, one too many.
+      rejects("@@ -1 +0,0 @@\n-a\n--- b", /patch line 3: "--- b" is outside any hunk/);
+      rejects("@@ -0,0 +1 @@\n+a\n+++ c", /patch line 3: "\+\+\+ c" is outside any hunk/);
+      rejects(
+        "@@ -1 +1 @@\n-a\n+b\nindex 1..2 100644\n@@ -5 +5 @@\n x",
+        /patch line 4: "index 1..2 100644" is outside any hunk/,
       );
     });
 

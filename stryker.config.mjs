@@ -1,0 +1,59 @@
+// @ts-check
+/**
+ * Mutation testing (`npm run test:mutation`; not part of `npm test`): Stryker changes one thing at
+ * a time in the code below (a `<` to `<=`, a condition to `true`, a string to "") and runs the tests
+ * that cover it; a change no test notices ("survived") is a promise nothing checks.
+ *
+ * Scoped to the code where an unnoticed change costs trust, not coverage of everything:
+ * who may talk to Revue (webhook signature, write permission), where comments land (anchoring),
+ * what is posted twice or never (fingerprints, the dedupe of known findings, posting the review),
+ * what leaks (secret redaction, sanitising, outgoing text) and whose code is read (tenant filters
+ * of the code index).
+ *
+ * Kept fast for two cores: per-test coverage runs only the tests that reach a mutant, Vitest's
+ * related mode only the test files that import a mutated file, and the incremental file
+ * (reports/, ignored by git) re-tests only mutants whose code or tests changed since the last run.
+ * One file at a time: `npx stryker run --mutate src/review/fingerprint.ts`; only its unit tests
+ * (does the file's own test pin every behaviour?): add `--testFiles test/review/fingerprint.test.ts`.
+ * With --testFiles, Stryker 10.1 activates a static mutant (a module-level value, such as the token
+ * patterns of scan-secrets.ts) after the module has loaded and reports it survived whatever the
+ * tests do (stryker-js#6144): judge static survivors by a run without --testFiles.
+ *
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+export default {
+  testRunner: "vitest",
+  // Forks, Vitest's default and what `npm test` uses (the runner's default is threads); the
+  // config leaves out the tests that run Revue in a child process, where no mutant is active.
+  vitest: { configFile: "stryker.vitest.config.ts", related: true, pool: "forks" },
+  coverageAnalysis: "perTest",
+  mutate: [
+    // The webhook signature check (and the 400/405/413 checks before it) of the Lambda entry;
+    // the long-running server's check is Probot's own.
+    "src/lambda/webhook-function.ts",
+    // The one write-permission check behind `@revue review` and memory commands.
+    "src/github/has-write-access.ts",
+    "src/review/anchor-findings.ts",
+    "src/review/fingerprint.ts",
+    // The dedupe of known findings, as its own step of the review.
+    "src/review/**/dedupe-known-findings.ts",
+    "src/review/post-review.ts",
+    "src/safety/**/*.ts",
+    "src/code-index/search-code-index.ts",
+  ],
+  incremental: true,
+  incrementalFile: "reports/stryker-incremental.json",
+  reporters: ["clear-text", "progress", "html", "json"],
+  htmlReporter: { fileName: "reports/mutation/mutation.html" },
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  thresholds: { high: 90, low: 75, break: null },
+  concurrency: 2,
+  // A busy two-core machine is slow; a mutant is a timeout only when it is far slower. The first,
+  // unmutated run covers every related test file: for a file the review imports, most of the
+  // integration suite, with coverage on.
+  timeoutMS: 20_000,
+  dryRunTimeoutMinutes: 20,
+  tempDirName: ".stryker-tmp",
+  // Local state and outputs; .ci/.node is a symlinked Node install the sandbox cannot copy.
+  ignorePatterns: [".revue-data", ".aws-sam", "coverage", "reports", ".ci/.node"],
+};
