@@ -6,7 +6,7 @@ type AnyDatabase = Kysely<any>;
 
 /**
  * The vector sizes a chunk can be embedded at. HNSW needs a fixed dimension, so each size has its
- * own column and its own index (see src/context/README.md, "Storage"). Frozen here: adding a size is a
+ * own column and its own index (see src/indexing/README.md, "Storage"). Frozen here: adding a size is a
  * new migration.
  */
 const DIMENSIONS = [384, 768, 1024, 1536] as const;

@@ -23,7 +23,7 @@ type Settings = Required<ChunkOptions>;
 
 /**
  * Cuts a source file into chunks for retrieval, along its syntax where we have a grammar for its
- * language (see src/context/README.md), and into overlapping line windows otherwise, or when the
+ * language (see src/indexing/README.md), and into overlapping line windows otherwise, or when the
  * parse is too broken to find any definition.
  *
  * Guarantees: chunks come in file order; every non-blank line is in at least one chunk (exactly
