@@ -33,7 +33,8 @@ describe("buildReviewComments", () => {
   });
 
   it("redacts Revue's own secrets from what it posts", () => {
-    const secret = "sk-ant-api03-" + "x".repeat(40);
+    // A webhook secret has no recognisable shape: only the own-secret list can catch it.
+    const secret = "correct-horse-battery-staple-webhook";
     const leaky = { ...placed, explanation: `The key ${secret} is in the code.` };
     const [comment] = buildReviewComments([leaky], [secret]);
     expect(comment!.body).not.toContain(secret);

@@ -104,7 +104,7 @@ describe.each(backends)("failReview on %s", (backend) => {
 
   it("turns the model's refusal into a PermanentJobError, so the queue does not retry it", async () => {
     const run = await startedRun(0);
-    const refusal = new ModelPermanentError("prompt is too long");
+    const refusal = new ModelPermanentError("prompt is too long", { kind: "refused" });
     const thrown = await failReview(run, refusal);
     expect(thrown).toBeInstanceOf(PermanentJobError);
     expect(thrown).toMatchObject({ message: "prompt is too long", cause: refusal });
