@@ -170,6 +170,15 @@ export function readConfig(
       );
     }
   }
+  if (!production && e.APP_ID && (e.PRIVATE_KEY || e.PRIVATE_KEY_PATH) && !e.WEBHOOK_SECRET) {
+    // With the App's credentials Revue acts on GitHub; unverified deliveries would let anyone
+    // make it act. Without them (the setup page) it cannot act, and a random secret is used.
+    throw new ConfigError(
+      "WEBHOOK_SECRET is missing: APP_ID and the private key are set, so deliveries must be verified.\n" +
+        "  Set WEBHOOK_SECRET to the secret on the App's webhook (GitHub: the App's settings, General, Webhook secret),\n" +
+        '  or remove APP_ID and the key to create a new App through the setup page. See "Configuration" in README.md.',
+    );
+  }
   if (e.REVUE_EMBEDDINGS === "huggingface" && !e.HF_TOKEN && !e.HF_ENDPOINT_URL) {
     throw new ConfigError(
       "REVUE_EMBEDDINGS=huggingface needs HF_TOKEN (a Hugging Face access token) or HF_ENDPOINT_URL (a self-hosted endpoint). Set one, or use REVUE_EMBEDDINGS=local.",

@@ -22,7 +22,8 @@ export type PostedReview = {
  * Posts one review with event COMMENT (never APPROVE or REQUEST_CHANGES: the bot never approves).
  * If GitHub refuses it with 422 because of a comment, finds the bad comments by bisection over
  * pending (unsubmitted, invisible) reviews that are deleted again, then posts the rest: one bad
- * comment never loses the review. Throws for anything but a comment-caused 422.
+ * comment never loses the review. A pending review left behind by an earlier crash is deleted
+ * before bisecting. Throws for anything but a comment-caused 422.
  */
 export async function postReview(
   octokit: Octokit,
@@ -50,6 +51,9 @@ export async function postReview(
     log.warn({ comments: comments.length }, "review refused with 422: bisecting its comments");
   }
 
+  // GitHub keeps one pending review per user and pull request: one left by a crash between
+  // creating and deleting would make every pending review below fail, every comment look refused.
+  await deleteOwnPendingReviews(octokit, base, log);
   const rejected: PostedReview["rejected"] = [];
   const bisect = async (group: ReviewComment[]): Promise<void> => {
     if (group.length === 0) return;
@@ -94,5 +98,31 @@ async function tryPending(
   } catch (error) {
     if (statusOf(error) !== 422) throw error;
     return (error as Error).message;
+  }
+}
+
+/**
+ * Deletes the pending reviews GitHub lists on the pull request: a pending review is visible only
+ * to its author, so every one listed is Revue's own.
+ */
+async function deleteOwnPendingReviews(
+  octokit: Octokit,
+  base: RepoRef & { pull_number: number },
+  log: Logger,
+): Promise<void> {
+  const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {
+    owner: base.owner,
+    repo: base.repo,
+    pull_number: base.pull_number,
+    per_page: 100,
+  });
+  for (const review of reviews.filter((r) => r.state === "PENDING")) {
+    await octokit.rest.pulls.deletePendingReview({
+      owner: base.owner,
+      repo: base.repo,
+      pull_number: base.pull_number,
+      review_id: review.id,
+    });
+    log.warn({ reviewId: review.id }, "a pending review left by an earlier attempt was deleted");
   }
 }

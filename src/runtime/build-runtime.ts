@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import { Probot, ProbotOctokit } from "probot";
@@ -74,7 +75,9 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
   const ProbotWithDefaults = Probot.defaults({
     appId,
     privateKey,
-    secret: config.github.webhookSecret ?? "development",
+    // No secret only on the setup page (the config refuses App credentials without one): a random
+    // secret there, so no delivery verifies until the App exists.
+    secret: config.github.webhookSecret ?? randomBytes(32).toString("hex"),
     baseUrl: config.github.apiBaseUrl,
     log,
     Octokit: options.Octokit ?? ProbotOctokit,

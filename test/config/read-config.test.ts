@@ -58,6 +58,16 @@ describe("readConfig", () => {
     ).not.toThrow();
   });
 
+  it("refuses App credentials without WEBHOOK_SECRET outside production too, saying what to set", () => {
+    for (const NODE_ENV of ["development", "test"]) {
+      expect(() => readConfig({ NODE_ENV, APP_ID: "12", PRIVATE_KEY: testPrivateKey() })).toThrow(
+        /WEBHOOK_SECRET is missing[\s\S]*Webhook secret/,
+      );
+    }
+    // The setup page (no App yet) still starts without one.
+    expect(readConfig({ NODE_ENV: "development" }).github.webhookSecret).toBeUndefined();
+  });
+
   it("rejects huggingface embeddings without a token or endpoint", () => {
     expect(() => readConfig({ REVUE_EMBEDDINGS: "huggingface" })).toThrow(/HF_TOKEN/);
   });

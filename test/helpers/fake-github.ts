@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import nock from "nock";
+import { openApiProblem } from "./github-openapi.ts";
 
 export const GITHUB_API = "https://api.github.com";
 
@@ -24,16 +25,34 @@ type FileData = {
   sha?: string;
 };
 
+/** GitHub's limit on a comment or review body, in characters. */
+export const GITHUB_BODY_LIMIT = 65_536;
+/** GitHub's limit on a check run's `output.summary` and `output.text`. */
+export const CHECK_RUN_TEXT_LIMIT = 65_535;
+
+/** Every fake made in the current test file, so the test set-up can fail a test one of them saw misused. */
+export const liveFakes = new Set<FakeGitHub>();
+
 /**
  * A stand-in for GitHub's REST API over nock, for one repository. It keeps just enough state
  * (pull requests, files, check runs, reviews, comments) to answer the calls Revue makes with
  * GitHub's response shapes, and records every request so tests assert what was sent.
- * Unknown routes fail loudly (nock answers no match), so an unexpected call fails the test.
+ *
+ * It is strict where GitHub is: a request GitHub's published description refuses (a path it does
+ * not have, a body its schema rejects), a route this fake does not serve, a body over GitHub's
+ * length limits, or a second pending review by the same user on one pull request is answered as
+ * GitHub would (or 501 for a route not served) and recorded in `violations`; the test set-up
+ * (`fail-on-github-violations.ts`) fails the test that caused it, so a friendly answer never
+ * hides a wrong call.
  */
 export class FakeGitHub {
   readonly owner: string;
   readonly repo: string;
   readonly requests: RecordedRequest[] = [];
+  /** What GitHub would have refused, or this fake cannot answer; a test with any fails. */
+  readonly violations: string[] = [];
+  /** Set by a test that misuses GitHub on purpose and asserts `violations` itself. */
+  expectViolations = false;
   slug = "revue";
   pulls = new Map<number, PullData>();
   files = new Map<number, FileData[]>();
@@ -48,6 +67,7 @@ export class FakeGitHub {
   checkRuns = new Map<number, Record<string, unknown>>();
   reviews: {
     id: number;
+    pullNumber: number;
     body: string;
     event?: string;
     commit_id: string;
@@ -87,6 +107,7 @@ export class FakeGitHub {
   constructor(owner = "Codertocat", repo = "Hello-World") {
     this.owner = owner;
     this.repo = repo;
+    liveFakes.add(this);
   }
 
   /** Requests whose method and path match, in order. */
@@ -108,12 +129,23 @@ export class FakeGitHub {
   ): [number, unknown, Record<string, string>?] {
     const path = rawPath.replace(/^\/api\/v3/, "");
     if (this.routes.length === 0) this.defineRoutes();
+    const refusal = openApiProblem(method, path, body) ?? tooLong(path, body);
+    if (refusal) {
+      this.requests.push({ method, path, body });
+      this.violations.push(`${method} ${path}: ${refusal}`);
+      return [
+        refusal.startsWith("GitHub's REST API has no path") ? 404 : 422,
+        { message: refusal },
+      ];
+    }
     const route = this.routes.find(
       (r) => r.method === method && r.pattern.test(path.split("?")[0]!),
     );
     if (!route) {
       this.requests.push({ method, path, body });
-      return [404, { message: `FakeGitHub has no route for ${method} ${path}` }];
+      const problem = `FakeGitHub has no route for ${method} ${path}`;
+      this.violations.push(problem);
+      return [501, { message: problem }];
     }
     return route.handler(path, body);
   }
@@ -271,6 +303,21 @@ export class FakeGitHub {
         commit_id: string;
         comments?: { path: string; line: number; body: string }[];
       };
+      const pullNumber = Number(/pulls\/(\d+)\/reviews/.exec(path)![1]);
+      if (
+        !review.event &&
+        this.reviews.some((r) => r.pullNumber === pullNumber && r.state === "PENDING")
+      ) {
+        // GitHub's answer to a second pending review by the same user (the App) on one pull request.
+        return [
+          422,
+          {
+            message: "Unprocessable Entity",
+            errors: ["User can only have one pending review per pull request"],
+            status: "422",
+          },
+        ];
+      }
       const refusal = this.refuseReview(review.comments ?? []);
       if (refusal)
         return [422, { message: "Unprocessable Entity", errors: [refusal], status: "422" }];
@@ -280,18 +327,17 @@ export class FakeGitHub {
         id: id(),
         pull_request_review_id: reviewId,
       }));
+      const state = review.event ? REVIEW_STATE[review.event]! : "PENDING";
       this.reviews.push({
         id: reviewId,
+        pullNumber,
         body: review.body ?? "",
         event: review.event,
         commit_id: review.commit_id,
         comments,
-        state: review.event ? "COMMENTED" : "PENDING",
+        state,
       });
-      return [
-        200,
-        { id: reviewId, body: review.body ?? "", state: review.event ? "COMMENTED" : "PENDING" },
-      ];
+      return [200, { id: reviewId, body: review.body ?? "", state }];
     });
     route("DELETE", new RegExp(`^${repoPath}/pulls/\\d+/reviews/\\d+$`), (path) => {
       record("DELETE", path, null);
@@ -303,11 +349,19 @@ export class FakeGitHub {
     });
     route("GET", new RegExp(`^${repoPath}/pulls/\\d+/reviews(\\?|$)`), (path) => {
       record("GET", path, null);
+      // GitHub lists a pending review to its author only; every review here is the App's.
+      const pullNumber = Number(/pulls\/(\d+)\/reviews/.exec(path)![1]);
       return [
         200,
         this.reviews
-          .filter((r) => r.state !== "PENDING")
-          .map((r) => ({ id: r.id, body: r.body, state: r.state })),
+          .filter((r) => r.pullNumber === pullNumber)
+          .map((r) => ({
+            id: r.id,
+            body: r.body,
+            state: r.state,
+            commit_id: r.commit_id,
+            user: { login: `${this.slug}[bot]`, type: "Bot" },
+          })),
       ];
     });
     route("GET", new RegExp(`^${repoPath}/pulls/\\d+/reviews/\\d+/comments`), (path) => {
@@ -430,6 +484,38 @@ export class FakeGitHub {
       return [201, comment];
     });
   }
+}
+
+/** The state GitHub gives a review submitted with each event. */
+const REVIEW_STATE: Record<string, string> = {
+  APPROVE: "APPROVED",
+  REQUEST_CHANGES: "CHANGES_REQUESTED",
+  COMMENT: "COMMENTED",
+};
+
+/** GitHub's refusal of a body over its length limits, or null. */
+function tooLong(path: string, body: unknown): string | null {
+  if (body === null || typeof body !== "object") return null;
+  const texts: [string, string | undefined, number][] = [];
+  const {
+    body: text,
+    comments,
+    output,
+  } = body as {
+    body?: string;
+    comments?: { body?: string }[];
+    output?: { summary?: string; text?: string };
+  };
+  texts.push(["body", text, GITHUB_BODY_LIMIT]);
+  for (const [i, comment] of (comments ?? []).entries()) {
+    texts.push([`comments[${i}].body`, comment.body, GITHUB_BODY_LIMIT]);
+  }
+  if (path.includes("/check-runs")) {
+    texts.push(["output.summary", output?.summary, CHECK_RUN_TEXT_LIMIT]);
+    texts.push(["output.text", output?.text, CHECK_RUN_TEXT_LIMIT]);
+  }
+  const over = texts.find(([, value, limit]) => typeof value === "string" && value.length > limit);
+  return over ? `${over[0]} is too long (maximum is ${over[2]} characters)` : null;
 }
 
 function parseBody(body: unknown): unknown {

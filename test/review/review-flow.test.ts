@@ -189,6 +189,45 @@ describe.each(backends)("review flow on %s", (backend) => {
     expect(summary).toContain("GitHub refused the inline comment");
   });
 
+  it("bisects past a pending review an earlier crash left behind, and still posts with COMMENT", async () => {
+    const second = {
+      ...INJECTION_FINDING,
+      line: 2,
+      quotedCode: 'const { exec } = require("child_process");',
+      title: "Prefer execFile",
+      severity: "major" as const,
+      replacement: null,
+    };
+    installModel([{ review: modelReview([INJECTION_FINDING, second]) }]);
+    // A crash between creating a pending review and deleting it leaves this on GitHub.
+    github().reviews.push({
+      id: 1,
+      pullNumber: PULL_NUMBER,
+      body: "",
+      commit_id: HEAD_SHA,
+      comments: [],
+      state: "PENDING",
+    });
+    github().refuseReview = (comments) =>
+      comments.some((c) => c.line === 2)
+        ? "Pull request review thread line must be part of the diff"
+        : null;
+    await harness().send("pull_request", pullRequestOpened());
+    await harness().startWorkers();
+    const [row] = await reviewsSettled(harness());
+    expect(row!.status).toBe("posted");
+    expect(github().reviews.filter((r) => r.state === "PENDING")).toEqual([]);
+    const submitted = github().reviews.filter((r) => r.state !== "PENDING");
+    expect(submitted.map((r) => [r.state, r.comments.map((c) => c.line)])).toEqual([
+      ["COMMENTED", [6]],
+    ]);
+    const events = github()
+      .calls("POST", /\/pulls\/2\/reviews$/)
+      .map((r) => (r.body as { event?: string }).event);
+    expect(events.filter(Boolean)).toEqual(["COMMENT", "COMMENT"]);
+    expect(github().issueComments[0]!.body).toContain("GitHub refused the inline comment");
+  });
+
   it("repairs malformed model output once", async () => {
     const anthropic = installModel([{ text: "{ not json" }, { review: modelReview() }]);
     await harness().send("pull_request", pullRequestOpened());

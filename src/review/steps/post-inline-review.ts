@@ -64,5 +64,5 @@ async function findPostedReview(
     pull_number: job.pullNumber,
     per_page: 100,
   });
-  return reviews.find((r) => r.body?.includes(marker))?.id ?? null;
+  return reviews.find((r) => r.state !== "PENDING" && r.body?.includes(marker))?.id ?? null;
 }
