@@ -5,10 +5,10 @@
  * that cover it; a change no test notices ("survived") is a promise nothing checks.
  *
  * Scoped to the code where an unnoticed change costs trust, not coverage of everything:
- * who may talk to Revue (webhook signature, write permission), where comments land (anchoring),
- * what is posted twice or never (fingerprints, the dedupe of known findings, posting the review),
- * what leaks (secret redaction, sanitising, outgoing text) and whose code is read (tenant filters
- * of the code index).
+ * who may talk to Revue (webhook signature, write permission) and teach it (team memory's trust
+ * rule), where comments land (anchoring), what is posted twice or never (fingerprints, the dedupe
+ * of known findings, posting the review), what leaks (secret redaction, sanitising, outgoing text)
+ * and whose code is read (tenant filters of the code index).
  *
  * Kept fast for two cores: per-test coverage runs only the tests that reach a mutant, Vitest's
  * related mode only the test files that import a mutated file, and the incremental file
@@ -33,6 +33,11 @@ export default {
     "src/lambda/webhook-function.ts",
     // The one write-permission check behind `@revue review` and memory commands.
     "src/github/has-write-access.ts",
+    // Who may teach team memory (write access, or the pull request's author on their own pull
+    // request), which votes count, and which signals the memory gate trusts repository-wide.
+    "src/memory/teacher-standing.ts",
+    "src/memory/collect-reactions.ts",
+    "src/memory/decide-gate.ts",
     "src/review/anchor-findings.ts",
     "src/review/fingerprint.ts",
     // The dedupe of known findings, as its own step of the review.

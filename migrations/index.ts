@@ -3,6 +3,7 @@ import * as initial from "./20261127T0500_initial.ts";
 import * as codeIndex from "./20261127T0600_code_index.ts";
 import * as memories from "./20261127T0700_memories.ts";
 import * as reviewModelOutput from "./20261202T1000_review_model_output.ts";
+import * as pullAuthorSignals from "./20261210T1000_pull_author_signals.ts";
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that a bundled
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   "20261127T0600_code_index": codeIndex,
   "20261127T0700_memories": memories,
   "20261202T1000_review_model_output": reviewModelOutput,
+  "20261210T1000_pull_author_signals": pullAuthorSignals,
 };

@@ -110,11 +110,21 @@ export interface FindingTable {
   head_sha: string;
   created_at: CreatedAt;
   updated_at: CreatedAt;
-  /** Signals for team memory (migration 0700): 👍/👎 on the inline comment, read by Revue. */
+  /**
+   * Signals for team memory (migration 0700): 👍/👎 on the inline comment by people with write
+   * access, read by Revue. They count repository-wide in the memory gate.
+   */
   thumbs_up: Generated<number>;
   thumbs_down: Generated<number>;
-  /** Someone replied with a reason why the finding is wrong. */
+  /** Someone with write access replied with a reason why the finding is wrong. */
   rebutted: Generated<boolean>;
+  /**
+   * The same signals from the pull request's author without write access (migration 1210): they
+   * count only for later reviews of this pull request (src/memory/README.md, who may teach).
+   */
+  author_rebutted: Generated<boolean>;
+  author_thumbs_up: Generated<number>;
+  author_thumbs_down: Generated<number>;
   reactions_read_at: Timestamp | null;
   /** A later push changed the lines the finding pointed at. */
   addressed_at: Timestamp | null;

@@ -9,6 +9,9 @@ import { recordAndEnqueue } from "./record-and-enqueue.ts";
  * finding Revue posted, found by its GitHub comment id in this installation) becomes a
  * `learn-from-reply` job. Comments by any bot, Revue included, are ignored, so Revue never answers
  * itself and never loops. Nothing slow happens here: one lookup, one insert, one enqueue.
+ * Whether the replier may teach is the job's to decide, from GitHub's permission API, before any
+ * model call: the payload's `author_association` cannot say, since it shows a privately listed
+ * organization member (who may well have write access) as a mere contributor.
  */
 export async function handleReviewCommentReply(
   deps: { db: Database; boss: PgBoss; probot: Probot },

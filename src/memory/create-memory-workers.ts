@@ -70,8 +70,14 @@ export function createBeforeReview(
       .limit(1)
       .executeTakeFirst();
     if (!posted) return;
-    await collectReactions(deps.db, octokit, target, log, deps.now);
     const pr = await getPullRequest(octokit, target);
+    await collectReactions(
+      deps.db,
+      octokit,
+      { ...target, pullAuthor: pr.user.login },
+      log,
+      deps.now,
+    );
     await detectAddressed(deps.db, octokit, target, pr.head.sha, log, deps.now);
   };
 }

@@ -41,8 +41,36 @@ export function decideGate(
   return { keep, rejected, accepted, nearestRejectedId: keep ? null : nearestRejectedId };
 }
 
+/** A past finding's signals as stored: by people with write access, and by its pull request's author. */
+export type StoredSignals = {
+  pull_number: number;
+  status: string;
+  rebutted: boolean;
+  thumbs_up: number;
+  thumbs_down: number;
+  author_rebutted: boolean;
+  author_thumbs_up: number;
+  author_thumbs_down: number;
+};
+
 /**
- * A past finding's verdict from its signals, or null when it carries none. Rejected: dismissed,
+ * The signals of a past finding that a review of pull request `pullNumber` may trust: those of
+ * people with write access always; those of the finding's pull request author (without write
+ * access) only when the review is of that same pull request, so nobody but a writer can make
+ * Revue drop findings on other people's pull requests. Pure.
+ */
+export function trustedSignals(finding: StoredSignals, pullNumber: number) {
+  const samePull = finding.pull_number === pullNumber;
+  return {
+    status: finding.status,
+    rebutted: finding.rebutted || (samePull && finding.author_rebutted),
+    thumbs_up: finding.thumbs_up + (samePull ? finding.author_thumbs_up : 0),
+    thumbs_down: finding.thumbs_down + (samePull ? finding.author_thumbs_down : 0),
+  };
+}
+
+/**
+ * A past finding's verdict from its (trusted) signals, or null when it carries none. Rejected: dismissed,
  * rebutted in a reply, or more 👎 than 👍. Accepted: addressed by a later push, or more 👍 than 👎.
  * A rebuttal outweighs a push that happened to touch the lines.
  */

@@ -2,7 +2,6 @@ import type { Logger } from "pino";
 import type { Database } from "../db/open-database.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
 import type { Octokit } from "../github/github-types.ts";
-import { hasWriteAccess } from "../github/has-write-access.ts";
 import { listPullRequestFiles } from "../github/list-pull-request-files.ts";
 import { readRepositoryFile } from "../github/read-repository-file.ts";
 import { filterOutgoingText } from "../safety/filter-outgoing-text.ts";
@@ -13,21 +12,26 @@ import { buildReplyPrompt, excerptAround, REPLY_SYSTEM_PROMPT } from "./build-re
 import type { LearnFromReplyJob } from "../queue/memory-jobs.ts";
 import { memoriesWithVectors, memoryFromSource, rememberStatement } from "./memory-store.ts";
 import { memoryApplies, renderMemoryLine } from "./select-memories.ts";
+import { createTeacherStanding } from "./teacher-standing.ts";
 
 /** Marks Revue's answer to one reply, so a retried job never answers twice. */
 export function replyMarker(replyCommentId: number): string {
   return `<!-- revue:reply:${replyCommentId} -->`;
 }
 
-export type LearnOutcome = "learned" | "answered" | "ignored" | "already-done" | "gone";
+export type LearnOutcome =
+  "learned" | "answered" | "ignored" | "not-a-teacher" | "already-done" | "gone";
 
 /**
- * Reads a reply in a thread Revue started and acts on it: a correction or a team preference
- * becomes a memory (repository-wide from someone with write access, else scoped to the replier's
- * own pull requests) and Revue says "Noted: ..." with how to undo it; a correction also marks the
- * finding rebutted; a question gets an answer from the diff and the file; anything else gets
- * nothing. Safe to retry (the answer carries a marker; a memory is stored once per reply).
- * Throws the model's errors (ModelRetryableError is retried by the queue).
+ * Reads a reply in a thread Revue started and acts on it, if its author may teach (README, who
+ * may teach): a correction or a team preference becomes a memory (repository-wide from someone
+ * with write access, scoped to their own pull requests from the pull request's author without
+ * it) and Revue says "Noted: ..." with how to undo it; a correction also marks the finding
+ * rebutted (for the repository by a writer, for this pull request by its author); a question gets
+ * an answer from the diff and the file; anything else gets nothing. A reply by anyone else is
+ * dropped before Revue reads the thread or pays for the model. Safe to retry (the answer carries a
+ * marker; a memory is stored once per reply). Throws GitHub's errors and the model's
+ * (ModelRetryableError is retried by the queue).
  */
 export async function learnFromReply(
   deps: {
@@ -50,6 +54,16 @@ export async function learnFromReply(
     .where("installation_id", "=", job.installationId)
     .executeTakeFirst();
   if (!finding) return "gone";
+
+  const standing = await createTeacherStanding(octokit, {
+    ...repo,
+    pullNumber: job.pullNumber,
+  })(job.login);
+  if (standing === "outsider") {
+    log.info({ login: job.login, finding: finding.id }, "reply by someone who may not teach");
+    return "not-a-teacher";
+  }
+  const writer = standing === "writer";
 
   const all = await octokit.paginate(octokit.rest.pulls.listReviewComments, {
     ...repo,
@@ -121,7 +135,12 @@ export async function learnFromReply(
   };
 
   if (analysis.intent === "correction") {
-    await db.updateTable("findings").set({ rebutted: true }).where("id", "=", finding.id).execute();
+    // The author's rebuttal is kept apart: it weighs on their own pull request only.
+    await db
+      .updateTable("findings")
+      .set(writer ? { rebutted: true } : { author_rebutted: true })
+      .where("id", "=", finding.id)
+      .execute();
   }
   const { learning } = analysis;
   const statement = learning ? modelText(learning.statement, true) : "";
@@ -130,14 +149,13 @@ export async function learnFromReply(
     learning &&
     statement
   ) {
-    const writer = await hasWriteAccess(octokit, { ...repo, login: job.login });
     const earlier = await memoryFromSource(db, job.installationId, job.replyUrl);
     const memory =
       earlier ??
       (await rememberStatement(db, deps.embedder, {
         installation_id: job.installationId,
         repository_id: job.repositoryId,
-        // Without write access, a learning applies to the replier's own pull requests only.
+        // The pull request's author without write access teaches for their own pull requests only.
         author: writer ? null : job.login,
         path_glob: learning.pathGlob,
         kind: learning.kind,

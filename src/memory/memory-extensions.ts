@@ -2,7 +2,13 @@ import { fromSql, toSql } from "pgvector/kysely";
 import type { Database } from "../db/open-database.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
 import type { FindingGate, MemoryProvider } from "../review/review-extensions.ts";
-import { decideGate, findingText, verdictOf, type LabelledVector } from "./decide-gate.ts";
+import {
+  decideGate,
+  findingText,
+  trustedSignals,
+  verdictOf,
+  type LabelledVector,
+} from "./decide-gate.ts";
 import { markMemoriesUsed, memoriesWithVectors } from "./memory-store.ts";
 import { diffText, selectMemories } from "./select-memories.ts";
 
@@ -52,12 +58,14 @@ export function createMemoryProvider(options: MemoryExtensionOptions): MemoryPro
 /**
  * After the model: drops a new finding that is very similar to findings this repository's people
  * rejected (dismissed, rebutted, down-voted) unless it is at least as similar to one they accepted
- * (addressed, up-voted). Past findings are embedded lazily, once per embedding model.
+ * (addressed, up-voted). Only people with write access decide across the repository; a pull
+ * request's author without it, only on that pull request (`trustedSignals`). Past findings are
+ * embedded lazily, once per embedding model.
  */
 export function createMemoryGate(options: MemoryExtensionOptions): FindingGate {
   return async (scope, findings) => {
     if (findings.length === 0) return { kept: findings, suppressed: 0 };
-    const past = await labelledPastFindings(options, scope.installationId, scope.repositoryId);
+    const past = await labelledPastFindings(options, scope);
     if (past.length === 0) return { kept: findings, suppressed: 0 };
     const vectors = await options.embedder.embed(
       findings.map((f) =>
@@ -82,21 +90,28 @@ export function createMemoryGate(options: MemoryExtensionOptions): FindingGate {
   };
 }
 
-/** Past findings of the repository that carry a verdict, with their vectors (embedding them if needed). */
+/**
+ * Past findings of the repository that carry a verdict for a review of `pullNumber`, with their
+ * vectors (embedding them if needed).
+ */
 export async function labelledPastFindings(
   options: Pick<MemoryExtensionOptions, "db" | "embedder">,
-  installationId: number,
-  repositoryId: number,
+  review: { installationId: number; repositoryId: number; pullNumber: number },
 ): Promise<LabelledVector[]> {
   const { db, embedder } = options;
+  const { installationId, repositoryId, pullNumber } = review;
   const rows = await db
     .selectFrom("findings")
     .select([
       "id",
+      "pull_number",
       "status",
       "rebutted",
       "thumbs_up",
       "thumbs_down",
+      "author_rebutted",
+      "author_thumbs_up",
+      "author_thumbs_down",
       "category",
       "title",
       "body",
@@ -111,13 +126,21 @@ export async function labelledPastFindings(
         eb("rebutted", "=", true),
         eb("thumbs_up", ">", 0),
         eb("thumbs_down", ">", 0),
+        eb.and([
+          eb("pull_number", "=", pullNumber),
+          eb.or([
+            eb("author_rebutted", "=", true),
+            eb("author_thumbs_up", ">", 0),
+            eb("author_thumbs_down", ">", 0),
+          ]),
+        ]),
       ]),
     )
     .orderBy("id", "desc")
     .limit(MAX_PAST_FINDINGS)
     .execute();
   const labelled = rows
-    .map((row) => ({ row, verdict: verdictOf(row) }))
+    .map((row) => ({ row, verdict: verdictOf(trustedSignals(row, pullNumber)) }))
     .filter((r) => r.verdict !== null);
   const stale = labelled.filter((r) => r.row.embedding_model !== embedder.model);
   if (stale.length > 0) {

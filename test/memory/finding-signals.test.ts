@@ -11,6 +11,7 @@ describe.each(backends)("signals on findings on %s", (backend) => {
   const { harness, github } = useHarness(backend);
 
   beforeEach(async () => {
+    for (const writer of ["alice", "bob", "carol"]) github().permissions.set(writer, "write");
     await harness().startWorkers();
   });
 
@@ -52,6 +53,54 @@ describe.each(backends)("signals on findings on %s", (backend) => {
       reactions_read_at: null,
     });
     expect(github().calls("GET", /\/pulls\/comments\/\d+\/reactions/)).toHaveLength(2);
+  });
+
+  it("counts no 👍/👎 of people who have no write access and did not open the pull request", async () => {
+    const [first, second] = await seedFindings(harness(), [
+      { title: "Missing await", body: "`save()` is not awaited.", commentId: 5001 },
+      { title: "Magic number", body: "Name `250`.", commentId: 5002 },
+    ]);
+    github().permissions.set("triager", "triage");
+    github().reviewCommentReactions.set(5001, [
+      { content: "-1", user: person("alice") },
+      { content: "-1", user: person("reader") },
+      { content: "-1", user: person("drive-by") },
+      { content: "+1", user: person("triager") },
+      { content: "heart", user: person("someone") },
+    ]);
+    // The pull request's author (Codertocat) reads only: their votes count for this pull request.
+    github().reviewCommentReactions.set(5002, [
+      { content: "-1", user: person("Codertocat") },
+      { content: "+1", user: person("reader") },
+      { content: "+1", user: person("ALICE") },
+    ]);
+    github().pulls.set(PULL_NUMBER, pullRequestOpened().pull_request);
+    const closed = examplePayload("pull_request", "closed", (p) => Boolean(p.installation));
+    closed.installation = { id: 1 };
+    await harness().send("pull_request", closed);
+    await jobsDone(harness(), "collect-reactions");
+
+    const rows = await findingsById();
+    expect(rows.get(first!)).toMatchObject({
+      thumbs_up: 0,
+      thumbs_down: 1,
+      author_thumbs_up: 0,
+      author_thumbs_down: 0,
+    });
+    expect(rows.get(second!)).toMatchObject({
+      thumbs_up: 1,
+      thumbs_down: 0,
+      author_thumbs_up: 0,
+      author_thumbs_down: 1,
+    });
+    // One permission call per person for the whole run (logins are case-insensitive), none for a
+    // reaction that is not a vote, and the pull request's author read once.
+    const asked = github()
+      .calls("GET", /\/collaborators\/[^/]+\/permission$/)
+      .map((c) => c.path.split("/").at(-2)!.toLowerCase())
+      .sort();
+    expect(asked).toEqual(["alice", "codertocat", "drive-by", "reader", "triager"]);
+    expect(github().calls("GET", /\/pulls\/2$/)).toHaveLength(1);
   });
 
   it("enqueues nothing when a closed pull request has no Revue comments", async () => {

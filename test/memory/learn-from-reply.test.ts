@@ -3,10 +3,11 @@ import type { ReplyAnalysis } from "../../src/memory/reply-analysis.ts";
 import { FakeAnthropic } from "../helpers/fake-anthropic.ts";
 import { backends } from "../helpers/test-database.ts";
 import { useHarness } from "../helpers/use-harness.ts";
-import { changedFiles } from "../helpers/fixtures.ts";
+import { changedFiles, pullRequestOpened } from "../helpers/fixtures.ts";
 import {
   HEAD_SHA,
   jobsDone,
+  PULL_NUMBER,
   replyComment,
   REPOSITORY_ID,
   seedFindings,
@@ -29,7 +30,9 @@ describe.each(backends)("replies to Revue's comments on %s", (backend) => {
   let findingId: number;
 
   beforeEach(async () => {
+    // Codertocat opened pull request #2 and, unless a test says otherwise, may write.
     github().permissions.set("Codertocat", "write");
+    github().pulls.set(PULL_NUMBER, pullRequestOpened().pull_request);
     github().files.set(2, changedFiles());
     github().contents.set(`${HEAD_SHA}:src/app.js`, Buffer.from(APP_SOURCE));
     [findingId] = await seedFindings(harness(), [
@@ -68,6 +71,13 @@ describe.each(backends)("replies to Revue's comments on %s", (backend) => {
     expect(response.status).toBe(200);
   }
 
+  const signals = () =>
+    harness()
+      .db.db.selectFrom("findings")
+      .select(["rebutted", "author_rebutted"])
+      .where("id", "=", findingId)
+      .executeTakeFirstOrThrow();
+
   const threadReplies = () =>
     github()
       .calls("POST", /\/pulls\/2\/comments\/5001\/replies$/)
@@ -102,12 +112,7 @@ describe.each(backends)("replies to Revue's comments on %s", (backend) => {
       finding_id: findingId,
       embedding_model: "local-hash-v1-384",
     });
-    const finding = await harness()
-      .db.db.selectFrom("findings")
-      .select(["rebutted"])
-      .where("id", "=", findingId)
-      .executeTakeFirstOrThrow();
-    expect(finding.rebutted).toBe(true);
+    expect(await signals()).toEqual({ rebutted: true, author_rebutted: false });
     expect(threadReplies()).toHaveLength(1);
     expect(threadReplies()[0]).toContain(
       `Noted: The /run endpoint is only reachable from the admin VPN; shelling out there is accepted. (undo: \`@revue forget ${memory.id}\`)`,
@@ -121,20 +126,57 @@ describe.each(backends)("replies to Revue's comments on %s", (backend) => {
     expect(anthropic.requests).toHaveLength(1);
   });
 
-  it("scopes a learning from someone without write access to their own pull requests", async () => {
-    model({
-      intent: "preference",
+  it("lets the pull request's author without write access teach for their own pull requests only", async () => {
+    github().permissions.set("Codertocat", "read");
+    const anthropic = model({
+      intent: "correction",
       learning: { statement: "I prefer execFile over spawn.", kind: "preference", pathGlob: null },
       answer: null,
     });
-    await reply("For my PRs: I prefer execFile over spawn.", "outsider");
+    await reply("Not here: for my PRs I prefer execFile over spawn.");
     await jobsDone(harness(), "learn-from-reply");
+    expect(anthropic.requests).toHaveLength(1);
     const memory = await harness()
       .db.db.selectFrom("memories")
       .selectAll()
       .executeTakeFirstOrThrow();
-    expect(memory).toMatchObject({ author: "outsider", taught_by: "outsider" });
-    expect(threadReplies()[0]).toContain("It applies to pull requests by @outsider.");
+    expect(memory).toMatchObject({ author: "Codertocat", taught_by: "Codertocat" });
+    expect(threadReplies()[0]).toContain("It applies to pull requests by @Codertocat.");
+    // Rebutted for this pull request, not for the repository's memory gate.
+    expect(await signals()).toEqual({ rebutted: false, author_rebutted: true });
+  });
+
+  it("ignores a correction from someone who has no write access and did not open the pull request", async () => {
+    // `outsider` reads the repository (the fake's default role); the pull request is Codertocat's.
+    const anthropic = model({
+      intent: "correction",
+      learning: { statement: "Shelling out is fine here.", kind: "fact", pathGlob: null },
+      answer: null,
+    });
+    await reply("Wrong, exec is fine here.", "outsider");
+    const [job] = await jobsDone(harness(), "learn-from-reply");
+    expect(job!.state).toBe("completed");
+
+    expect(anthropic.requests).toHaveLength(0);
+    expect(await harness().db.db.selectFrom("memories").selectAll().execute()).toHaveLength(0);
+    expect(await signals()).toEqual({ rebutted: false, author_rebutted: false });
+    expect(threadReplies()).toHaveLength(0);
+    // GitHub's permission answer decided it; the thread was never read.
+    expect(github().calls("GET", /\/collaborators\/outsider\/permission$/)).toHaveLength(1);
+    expect(github().calls("GET", /\/pulls\/2\/comments$/)).toHaveLength(0);
+  });
+
+  it("ignores a triager who did not open the pull request (triage is not write)", async () => {
+    github().permissions.set("triager", "triage");
+    const anthropic = model({
+      intent: "correction",
+      learning: { statement: "Shelling out is fine here.", kind: "fact", pathGlob: null },
+      answer: null,
+    });
+    await reply("Wrong, exec is fine here.", "triager");
+    await jobsDone(harness(), "learn-from-reply");
+    expect(anthropic.requests).toHaveLength(0);
+    expect(await signals()).toEqual({ rebutted: false, author_rebutted: false });
   });
 
   it("answers a question in the thread and learns nothing", async () => {

@@ -80,6 +80,10 @@ export type SeedFinding = {
   rebutted?: boolean;
   thumbsUp?: number;
   thumbsDown?: number;
+  /** The pull request author's own signals (no write access). */
+  authorRebutted?: boolean;
+  authorThumbsUp?: number;
+  authorThumbsDown?: number;
   pullNumber?: number;
   installationId?: number;
   repositoryId?: number;
@@ -133,6 +137,9 @@ export async function seedFindings(harness: Harness, findings: SeedFinding[]): P
         rebutted: f.rebutted ?? false,
         thumbs_up: f.thumbsUp ?? 0,
         thumbs_down: f.thumbsDown ?? 0,
+        author_rebutted: f.authorRebutted ?? false,
+        author_thumbs_up: f.authorThumbsUp ?? 0,
+        author_thumbs_down: f.authorThumbsDown ?? 0,
       })
       .returning("id")
       .executeTakeFirstOrThrow();

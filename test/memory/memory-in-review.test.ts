@@ -150,4 +150,42 @@ describe.each(backends)("team memory in a review on %s", (backend) => {
     expect(embedded).toHaveLength(3);
     expect(embedded.every((f) => f.installation_id === 1)).toBe(true);
   });
+
+  it.each([
+    { where: "on another pull request", pullNumber: 1, suppressed: false },
+    { where: "on this pull request", pullNumber: PULL_NUMBER, suppressed: true },
+  ])(
+    "counts the rebuttal and 👎 of a pull request's author without write access only on that pull request ($where)",
+    async ({ pullNumber, suppressed }) => {
+      // Made on an earlier head, so this head is still to be reviewed.
+      const headSha = "a".repeat(40);
+      await seedFindings(harness(), [
+        {
+          pullNumber,
+          headSha,
+          authorRebutted: true,
+          category: "maintainability",
+          title: "Avoid `any` in test helper",
+          body: "`makeFakeRequest` returns `any`, which turns off type checking for every test that uses it. Type the return value as `Request`.",
+        },
+        {
+          pullNumber,
+          headSha,
+          authorThumbsDown: 1,
+          category: "maintainability",
+          title: "Replace `any` with a precise type in fixtures",
+          body: "The fixture builder `buildPayload(): any` hides type errors in tests.",
+        },
+      ]);
+      new FakeAnthropic([{ review: modelReview([INJECTION_FINDING, ANY_FINDING]) }]).install();
+      await harness().send("pull_request", pullRequestOpened());
+      await harness().startWorkers();
+      await jobsDone(harness(), "review-pull-request");
+
+      const posted = github().reviews.flatMap((r) => r.comments.map((c) => c.body as string));
+      expect(posted).toHaveLength(suppressed ? 1 : 2);
+      const summary = github().issueComments[0]!.body;
+      expect(summary.includes("1 finding(s) suppressed by team memory")).toBe(suppressed);
+    },
+  );
 });

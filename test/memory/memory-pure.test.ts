@@ -1,7 +1,7 @@
 import { toSql } from "pgvector/kysely";
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../../src/handlers/parse-command.ts";
-import { decideGate, verdictOf } from "../../src/memory/decide-gate.ts";
+import { decideGate, trustedSignals, verdictOf } from "../../src/memory/decide-gate.ts";
 import { linesTouched } from "../../src/memory/detect-addressed.ts";
 import { isStale } from "../../src/memory/render-memories.ts";
 import { memoryApplies, selectMemories } from "../../src/memory/select-memories.ts";
@@ -65,6 +65,36 @@ describe("decideGate", () => {
     expect(verdictOf({ ...base, status: "addressed" })).toBe("accepted");
     expect(verdictOf({ ...base, thumbs_up: 1 })).toBe("accepted");
     expect(verdictOf({ ...base, thumbs_up: 1, thumbs_down: 1 })).toBeNull();
+  });
+});
+
+describe("trustedSignals", () => {
+  const stored = {
+    pull_number: 7,
+    status: "open",
+    rebutted: false,
+    thumbs_up: 2,
+    thumbs_down: 1,
+    author_rebutted: true,
+    author_thumbs_up: 1,
+    author_thumbs_down: 3,
+  };
+  it("adds the pull request author's signals on that pull request", () => {
+    expect(trustedSignals(stored, 7)).toEqual({
+      status: "open",
+      rebutted: true,
+      thumbs_up: 3,
+      thumbs_down: 4,
+    });
+  });
+  it("keeps only the writers' signals on any other pull request", () => {
+    expect(trustedSignals(stored, 8)).toEqual({
+      status: "open",
+      rebutted: false,
+      thumbs_up: 2,
+      thumbs_down: 1,
+    });
+    expect(trustedSignals({ ...stored, rebutted: true }, 8).rebutted).toBe(true);
   });
 });
 

@@ -189,6 +189,10 @@ describe.each(backends)("the injection corpus on %s", (backend) => {
     payload.pull_request.head.ref = pull.headRef;
     payload.pull_request.base.ref = pull.baseRef;
     payload.number = number;
+    // mallory opens the pull request whose thread gets the replies: Revue reads a reply only from
+    // someone with write access or from the pull request's author, so its author is the outsider
+    // whose words can still reach the model.
+    if (number === CLEAN_PULL) payload.pull_request.user.login = "mallory";
     github.pulls.set(number, payload.pull_request);
     github.files.set(number, pull.files);
     const response = await harness.send("pull_request", payload, `injection-pull-${number}`);
