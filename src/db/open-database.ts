@@ -5,6 +5,7 @@ import { Kysely, PGliteDialect, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { Config } from "../config/read-config.ts";
 import type { DatabaseSchema } from "./schema.ts";
+import { StorableTextPlugin } from "./storable-text-plugin.ts";
 
 export type Database = Kysely<DatabaseSchema>;
 
@@ -67,7 +68,10 @@ export async function openPglite(pglite: PGlite, schema = "public"): Promise<Dat
       `CREATE SCHEMA IF NOT EXISTS "${schema}"; SET search_path TO "${schema}", public`,
     );
   }
-  const db = new Kysely<DatabaseSchema>({ dialect: new PGliteDialect({ pglite }) });
+  const db = new Kysely<DatabaseSchema>({
+    dialect: new PGliteDialect({ pglite }),
+    plugins: [new StorableTextPlugin()],
+  });
   return {
     db,
     kind: "pglite",
@@ -98,7 +102,10 @@ async function openPostgres(
   });
   // An idle client that loses its server must not crash the process; the next query reconnects.
   pool.on("error", () => {});
-  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DatabaseSchema>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new StorableTextPlugin()],
+  });
   try {
     await sql`select 1`.execute(db);
   } catch (error) {
