@@ -5,6 +5,7 @@ import { Kysely, PGliteDialect, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { Config } from "../config/read-config.ts";
 import type { DatabaseSchema } from "./schema.ts";
+import { restrictFileModes } from "./restrict-file-modes.ts";
 import { StorableTextPlugin } from "./storable-text-plugin.ts";
 
 export type Database = Kysely<DatabaseSchema>;
@@ -42,8 +43,11 @@ export async function openDatabase(
 ): Promise<DatabaseHandle> {
   const schema = options.schema ?? "public";
   if (database.kind === "pglite") {
-    mkdirSync(database.dataDir, { recursive: true });
-    return openPglite(await createPglite(database.dataDir), schema);
+    // The data directory is the database: only its owner may read or write it (as PostgreSQL asks).
+    mkdirSync(database.dataDir, { recursive: true, mode: 0o700 });
+    const pglite = await createPglite(database.dataDir);
+    restrictFileModes(database.dataDir);
+    return openPglite(pglite, schema);
   }
   return openPostgres(database, schema);
 }
