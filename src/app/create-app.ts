@@ -6,6 +6,7 @@ import { handleInstallation } from "../handlers/installation.ts";
 import { handleIssueComment } from "../handlers/issue-comment.ts";
 import { handlePush } from "../handlers/push.ts";
 import { handlePullRequest, REVIEW_ACTIONS } from "../handlers/pull-request.ts";
+import { answerGenericFailure } from "./answer-generic-failure.ts";
 import { healthRoutes } from "./health-routes.ts";
 import type { Metrics } from "../metrics/create-metrics.ts";
 import { metricsRoute } from "./metrics-route.ts";
@@ -47,23 +48,36 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
 
 /**
  * The webhook handlers alone (check, shape, enqueue), without HTTP routes: what the AWS Lambda
- * webhook function loads, and what `createApp` registers first.
+ * webhook function loads, and what `createApp` registers first. A failing handler answers 500
+ * with a generic message (answerGenericFailure), never the error's.
  */
 export function registerWebhookHandlers(app: Probot, deps: AppDependencies): void {
+  const guard = <C extends { id: string; name: string }>(
+    handler: (context: C) => Promise<unknown>,
+  ) => answerGenericFailure(app.log, handler);
   app.on(
     REVIEW_ACTIONS.map((action) => `pull_request.${action}` as const),
-    (context) => handlePullRequest(deps, context),
+    guard((context) => handlePullRequest(deps, context)),
   );
-  app.on("issue_comment.created", (context) =>
-    handleIssueComment({ ...deps, probot: app }, context),
+  app.on(
+    "issue_comment.created",
+    guard((context) => handleIssueComment({ ...deps, probot: app }, context)),
   );
-  app.on(["installation", "installation_repositories"], (context) =>
-    handleInstallation(deps, context),
+  app.on(
+    ["installation", "installation_repositories"],
+    guard((context) => handleInstallation(deps, context)),
   );
-  app.on("push", (context) => handlePush(deps, context));
+  app.on(
+    "push",
+    guard((context) => handlePush(deps, context)),
+  );
   // Team memory: replies in Revue's threads, and reactions read when a pull request closes.
-  app.on("pull_request_review_comment.created", (context) =>
-    handleReviewCommentReply({ ...deps, probot: app }, context),
+  app.on(
+    "pull_request_review_comment.created",
+    guard((context) => handleReviewCommentReply({ ...deps, probot: app }, context)),
   );
-  app.on("pull_request.closed", (context) => handlePullRequestClosed(deps, context));
+  app.on(
+    "pull_request.closed",
+    guard((context) => handlePullRequestClosed(deps, context)),
+  );
 }

@@ -3,6 +3,7 @@ import { fromSql, toSql } from "pgvector/kysely";
 import type { Chunk } from "./chunk.ts";
 import { embeddingColumn, type CodeIndexDatabase, type SkipCounts } from "./code-index-tables.ts";
 import { searchText } from "./search-text.ts";
+import { toStorableJson } from "../db/storable-text.ts";
 
 /** A repository's index, as every query is scoped: never one without the other. */
 export type RepositoryScope = { installationId: number; repositoryId: number };
@@ -191,7 +192,7 @@ export async function writeIndexState(
     dimensions: state.dimensions,
     files: counts.files,
     chunks: counts.chunks,
-    skipped: JSON.stringify(state.skipped),
+    skipped: toStorableJson(state.skipped),
     indexed_at: new Date(),
   };
   await db

@@ -3,8 +3,11 @@ import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
 import { Kysely, PGliteDialect, PostgresDialect, sql } from "kysely";
 import pg from "pg";
+import type { Logger } from "pino";
 import type { Config } from "../config/read-config.ts";
 import type { DatabaseSchema } from "./schema.ts";
+import { restrictFileModes } from "./restrict-file-modes.ts";
+import { StorableTextPlugin } from "./storable-text-plugin.ts";
 
 export type Database = Kysely<DatabaseSchema>;
 
@@ -33,18 +36,22 @@ const parseInt8 = (value: string) => Number(value);
 /**
  * Opens the configured database and checks that pgvector is there.
  * Throws DatabaseUnavailableError within `connectTimeoutMs` when a server cannot be reached, and
- * when the server lacks the pgvector extension (with how to install it).
+ * when the server lacks the pgvector extension (with how to install it). `log` hears of idle
+ * connections the server dropped (never fatal).
  */
 export async function openDatabase(
   database: Config["database"],
-  options: { schema?: string } = {},
+  options: { schema?: string; log?: Logger } = {},
 ): Promise<DatabaseHandle> {
   const schema = options.schema ?? "public";
   if (database.kind === "pglite") {
-    mkdirSync(database.dataDir, { recursive: true });
-    return openPglite(await createPglite(database.dataDir), schema);
+    // The data directory is the database: only its owner may read or write it (as PostgreSQL asks).
+    mkdirSync(database.dataDir, { recursive: true, mode: 0o700 });
+    const pglite = await createPglite(database.dataDir);
+    restrictFileModes(database.dataDir);
+    return openPglite(pglite, schema);
   }
-  return openPostgres(database, schema);
+  return openPostgres(database, schema, options.log);
 }
 
 /** A PGlite instance with pgvector, on disk at `dataDir`, or in memory when it is undefined. */
@@ -67,7 +74,10 @@ export async function openPglite(pglite: PGlite, schema = "public"): Promise<Dat
       `CREATE SCHEMA IF NOT EXISTS "${schema}"; SET search_path TO "${schema}", public`,
     );
   }
-  const db = new Kysely<DatabaseSchema>({ dialect: new PGliteDialect({ pglite }) });
+  const db = new Kysely<DatabaseSchema>({
+    dialect: new PGliteDialect({ pglite }),
+    plugins: [new StorableTextPlugin()],
+  });
   return {
     db,
     kind: "pglite",
@@ -83,6 +93,7 @@ export async function openPglite(pglite: PGlite, schema = "public"): Promise<Dat
 async function openPostgres(
   database: Extract<Config["database"], { kind: "postgres" }>,
   schema: string,
+  log: Logger | undefined,
 ): Promise<DatabaseHandle> {
   const pool = new pg.Pool({
     connectionString: database.url,
@@ -96,9 +107,15 @@ async function openPostgres(
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client that loses its server must not crash the process; the next query reconnects.
-  pool.on("error", () => {});
-  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  // An idle client that loses its server (a restart, a reset connection) emits `error` on the pool,
+  // which would kill the process unhandled. The pool drops that client; the next query reconnects.
+  pool.on("error", (error) =>
+    log?.warn({ err: error }, "an idle database connection was lost; the next query reconnects"),
+  );
+  const db = new Kysely<DatabaseSchema>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new StorableTextPlugin()],
+  });
   try {
     await sql`select 1`.execute(db);
   } catch (error) {

@@ -3,10 +3,8 @@ import type { Context } from "aws-lambda";
 import type { Logger } from "pino";
 import type { Probot } from "probot";
 import { registerWebhookHandlers, type AppDependencies } from "../app/create-app.ts";
+import { MAX_WEBHOOK_BYTES } from "../app/guard-webhook-requests.ts";
 import { jsonResult, readHttpEvent, type HttpEvent, type HttpResult } from "./http-event.ts";
-
-/** GitHub caps webhook payloads at 25 MB and does not deliver larger ones. */
-export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 
 export type WebhookFunctionDependencies = AppDependencies & {
   /** A Probot with the App's id, key and webhook secret. */

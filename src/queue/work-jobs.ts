@@ -1,5 +1,6 @@
 import type { Job, PgBoss } from "pg-boss";
 import type { Logger } from "pino";
+import { toStorableText } from "../db/storable-text.ts";
 import { coerceError, PermanentJobError } from "./job-errors.ts";
 import type { JobHandler, JobName, JobPayloads } from "./jobs.ts";
 import type { Metrics } from "../metrics/create-metrics.ts";
@@ -76,7 +77,12 @@ export async function runJob<N extends JobName>(
     return {
       id: job.id,
       status: permanent ? "deadletter" : "failed",
-      output: { message: error.message, name: error.name, permanent },
+      // pg-boss stores this as jsonb: an error quoting untrusted text must not fail the failing.
+      output: {
+        message: toStorableText(error.message),
+        name: toStorableText(error.name),
+        permanent,
+      },
     };
   }
 }

@@ -143,6 +143,20 @@ export function renderFailedCheckRun(
   };
 }
 
+/**
+ * The check run of a review that is on the pull request but could not be recorded: neutral, never
+ * failed, since the review is there. Says what may follow (the next push may repeat comments).
+ */
+export function renderUnrecordedCheckRun(message: string): CheckOutcome {
+  return {
+    kind: "skipped",
+    title: "Review posted; Revue could not record it",
+    summary:
+      `The review is on the pull request, but Revue could not store it: ${message}\n\n` +
+      "The next review of this pull request may repeat some of its comments. If this keeps happening, check Revue's logs.",
+  };
+}
+
 export type ReviewedFacts = {
   mode: ReviewMode;
   fromSha: string;

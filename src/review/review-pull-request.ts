@@ -17,6 +17,7 @@ import { postInlineReview } from "./steps/post-inline-review.ts";
 import { publishSummary } from "./steps/publish-summary.ts";
 import { recordFindings, recordPostedReview } from "./steps/record-posted-review.ts";
 import { reportNoReview } from "./steps/report-no-review.ts";
+import { settlePostedReview } from "./steps/settle-posted-review.ts";
 import type { ReviewAttempt, ReviewDependencies, ReviewOutcome } from "./steps/review-run.ts";
 import { startReview } from "./steps/start-review.ts";
 
@@ -29,7 +30,8 @@ export type { ReviewAttempt, ReviewDependencies, ReviewOutcome } from "./steps/r
  * Idempotent: a retried attempt continues the review row and check run its job started, and a
  * review already posted for this job is found by its marker instead of being posted again.
  * Throws PermanentJobError when retrying cannot help; any other error is worth a retry. The check
- * run is closed as failed (with what to do) on a permanent error or on the last attempt.
+ * run is closed as failed (with what to do) on a permanent error or on the last attempt, unless
+ * the review is already on the pull request: then it ends as posted (settlePostedReview).
  */
 export async function reviewPullRequest(
   deps: ReviewDependencies,
@@ -60,6 +62,8 @@ export async function reviewPullRequest(
     now,
   });
 
+  // Once comments are on the pull request, a failure to record them must not report it as failed.
+  let posted = false;
   try {
     // Collect.
     const changes = await collectChanges(run, decision);
@@ -86,6 +90,7 @@ export async function reviewPullRequest(
     const links = repositoryLinks(deps.config.github.apiBaseUrl, run.repo);
     const comments = buildReviewComments(judgement.budget.inline, deps.ownSecrets, links);
     const inline = await postInlineReview(run, changes.fromSha, comments);
+    posted = inline.githubReviewId !== null;
     const notInline = listNotInline(
       judgement.budget.overflow,
       judgement.unanchored,
@@ -96,6 +101,7 @@ export async function reviewPullRequest(
       inlineCount: inline.posted.length,
       notInline,
     });
+    posted = true;
 
     // Record.
     await recordPostedReview(run, changes, judgement, {
@@ -106,6 +112,8 @@ export async function reviewPullRequest(
     });
     return { status: "posted", reviewId: run.review.id };
   } catch (error) {
+    const settled = posted ? await settlePostedReview(run, error) : null;
+    if (settled) return settled;
     throw await failReview(run, error);
   }
 }

@@ -55,7 +55,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
       "Revue needs APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) to act on GitHub.",
     );
   }
-  const database = await openDatabase(config.database);
+  const database = await openDatabase(config.database, { log });
   let boss: PgBoss;
   try {
     if (options.migrate) {

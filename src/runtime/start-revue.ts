@@ -2,6 +2,7 @@ import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import { Server, type ProbotOctokit } from "probot";
 import { createApp } from "../app/create-app.ts";
+import { guardWebhookRequests } from "../app/guard-webhook-requests.ts";
 import { ConfigError, readConfig, type Config } from "../config/read-config.ts";
 import type { DatabaseHandle } from "../db/open-database.ts";
 import type { Metrics } from "../metrics/create-metrics.ts";
@@ -88,7 +89,13 @@ export async function startRevue(options: StartOptions = {}): Promise<Revue> {
       log,
     });
     await server.load(createApp({ config, db: database.db, boss, metrics }));
-    await server.start();
+    const httpServer = await server.start();
+    // Before Probot's middleware reads a body of any size: the limit, then the signature.
+    const { webhooks } = runtime.probot;
+    guardWebhookRequests(httpServer, {
+      verify: (payload, signature) => webhooks.verify(payload, signature),
+      log,
+    });
   }
 
   let stopWorkers = async () => {};

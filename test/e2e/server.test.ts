@@ -89,7 +89,7 @@ describe.each(backends)("npm start against a fake GitHub and a fake Claude (%s)"
       pullRequestOpened(),
       { secret: "wrong" },
     );
-    expect(forged.status).toBe(400);
+    expect(forged.status).toBe(401);
 
     // The manifest registers the webhook at the root; both paths verify and accept.
     const accepted = await sendWebhook(`${revue.url}/`, "pull_request", pullRequestOpened(), {

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { createWebhookFunction, MAX_WEBHOOK_BYTES } from "../../src/lambda/webhook-function.ts";
+import { MAX_WEBHOOK_BYTES } from "../../src/app/guard-webhook-requests.ts";
+import { createWebhookFunction } from "../../src/lambda/webhook-function.ts";
 import type { HttpEvent, HttpResult } from "../../src/lambda/http-event.ts";
 import { createTestProbot, WEBHOOK_SECRET } from "../helpers/revue-harness.ts";
 import { silentLogger } from "../helpers/silent-logger.ts";

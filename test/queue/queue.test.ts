@@ -112,6 +112,24 @@ describe.each(backends)("queue on %s", (backend) => {
     expect(dead).toHaveLength(1);
   });
 
+  it("records a failure whose message quotes a NUL and a lone surrogate", async () => {
+    const { boss } = await setup();
+    await workJobs(
+      boss,
+      "review-pull-request",
+      async () => {
+        throw new PermanentJobError("the model wrote \u0000 and \ud83d");
+      },
+      { log, concurrency: 1, pollSeconds: 0.5 },
+    );
+    const id = await sendJob(boss, "review-pull-request", reviewJob());
+    await until(
+      async () => (await boss.getJobById("review-pull-request", id!))?.state === "failed",
+    );
+    const job = await boss.getJobById("review-pull-request", id!);
+    expect(job!.output).toMatchObject({ message: "the model wrote \uFFFD and \uFFFD" });
+  });
+
   it("suppresses a second review queued for the same pull request, and a redelivery", async () => {
     const { handle, boss } = await setup();
     const deps = { db: handle.db, boss };

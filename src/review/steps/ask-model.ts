@@ -1,5 +1,6 @@
 import { buildStableContext, buildSystemPrompt, type PullRequestFacts } from "../build-prompt.ts";
 import { costOf } from "../../model/cost-of.ts";
+import { toStorableJson } from "../../db/storable-text.ts";
 import { updateReview } from "../review-store.ts";
 import { runModelReview, type ModelRunResult } from "../run-model-review.ts";
 import type { ChangeSet } from "./collect-changes.ts";
@@ -56,7 +57,7 @@ export async function askModel(
     signal: run.attempt.signal,
   });
   await updateReview(deps.db, run.review.id, {
-    model_output: JSON.stringify({ ...modelRun, reviewedPaths: [...modelRun.reviewedPaths] }),
+    model_output: toStorableJson({ ...modelRun, reviewedPaths: [...modelRun.reviewedPaths] }),
   });
   return { modelRun, costUsd: costOf(modelRun.usage, deps.config) };
 }

@@ -4,6 +4,7 @@ import { isPermanentGitHubError } from "../../github/is-permanent-github-error.t
 import { closeCheckRun, progressCheckRun } from "../check-run.ts";
 import { renderFailedCheckRun, renderProgress } from "../render-review-texts.ts";
 import { updateReview } from "../review-store.ts";
+import { isFinalFailure } from "./is-final-failure.ts";
 import type { ReviewRun } from "./review-run.ts";
 
 /**
@@ -18,10 +19,7 @@ import type { ReviewRun } from "./review-run.ts";
 export async function failReview(run: ReviewRun, error: unknown): Promise<unknown> {
   const { deps, attempt } = run;
   const githubRefused = isPermanentGitHubError(error);
-  const permanent =
-    error instanceof PermanentJobError || error instanceof ModelPermanentError || githubRefused;
-  const lastAttempt = attempt.retryCount >= attempt.retryLimit;
-  if (!permanent && !lastAttempt) {
+  if (!isFinalFailure(run, error)) {
     const progress = renderProgress({
       stage: "retrying",
       attempt: attempt.retryCount + 1,
