@@ -73,6 +73,17 @@ describe("hasWriteAccess", () => {
     expect(await hasWriteAccess(octokit(), target)).toBe(false);
   });
 
+  // Older GitHub Enterprise Server versions answer without role_name: permission alone decides.
+  it.each([
+    ["write", true],
+    ["admin", true],
+    ["read", false],
+  ])("answers from permission %s alone when role_name is absent", async (permission, allowed) => {
+    const { role_name: _absent, ...answer } = permissionAnswer(permission, "unused");
+    nock(GITHUB_API).get(PERMISSION_PATH).reply(200, answer);
+    expect(await hasWriteAccess(octokit(), target)).toBe(allowed);
+  });
+
   it("refuses a login GitHub does not know as a collaborator (404)", async () => {
     nock(GITHUB_API).get(PERMISSION_PATH).reply(404, {
       message: "Not Found",

@@ -222,6 +222,110 @@ describe("anchorFindings", () => {
       expect(lineFor(200)).toBe(61);
     });
 
+    it("measuring a RIGHT match's distance in new-file numbering when LEFT is claimed", () => {
+      // The mirror of the test above: "log(x);" is added at R11, R21 and R61. Hunk 1 deletes 59
+      // lines after L21, so L90 is R31 and L115 is R56; inside hunk 1, L75 is a deleted line
+      // right after R21.
+      const filler = Array.from({ length: 59 }, (_, i) => `-filler ${i}`);
+      const patch = [
+        "@@ -10,3 +10,3 @@",
+        " p",
+        "-debug(x);",
+        "+log(x);",
+        " q",
+        "@@ -20,62 +20,3 @@",
+        " a",
+        "-debug(x);",
+        "+log(x);",
+        ...filler,
+        " b",
+        "@@ -119,3 +60,3 @@",
+        " c",
+        "-debug(x);",
+        "+log(x);",
+        " d",
+      ].join("\n");
+      const file: FileDiff = { path: "src/load.ts", status: "modified", hunks: parsePatch(patch) };
+      const lineFor = (claimed: number): unknown =>
+        anchorOne({ side: "LEFT", line: claimed, quotedCode: "log(x);" }, [file])["line"];
+      expect(anchorOne({ side: "LEFT", line: 90, quotedCode: "log(x);" }, [file])).toMatchObject({
+        side: "RIGHT",
+        line: 21,
+        moved: true,
+      });
+      expect(lineFor(90)).toBe(21); // numerically, 90 is nearer 61
+      expect(lineFor(115)).toBe(61);
+      expect(lineFor(75)).toBe(21);
+      expect(lineFor(12)).toBe(11);
+      expect(lineFor(200)).toBe(61);
+    });
+
+    it("measuring a match on the claimed side in that side's own numbering", () => {
+      // "log(x);" is added at R2 and R81; hunk 0 adds 60 lines, so R70 is L10, nearer R2 in the
+      // old file's numbering, but 11 lines from R81 in its own.
+      const filler = Array.from({ length: 59 }, (_, i) => `+filler ${i}`);
+      const patch = [
+        "@@ -1,2 +1,62 @@",
+        " a",
+        "+log(x);",
+        ...filler,
+        " b",
+        "@@ -20,2 +80,3 @@",
+        " c",
+        "+log(x);",
+        " d",
+      ].join("\n");
+      const file: FileDiff = { path: "src/load.ts", status: "modified", hunks: parsePatch(patch) };
+      expect(anchorOne({ line: 70, quotedCode: "log(x);" }, [file])).toMatchObject({
+        side: "RIGHT",
+        line: 81,
+        moved: true,
+      });
+    });
+
+    it("translating lines around hunks that add or delete only", () => {
+      // Hunk 1 only adds R6-R8 after L5; hunk 2 only deletes L7 (after R9).
+      const patch = [
+        "@@ -2 +2 @@",
+        "-log(x);",
+        "+debug(x);",
+        "@@ -5,0 +6,3 @@",
+        "+z",
+        "+z",
+        "+debug(x);",
+        "@@ -7 +9,0 @@",
+        "-log(x);",
+      ].join("\n");
+      const file: FileDiff = { path: "src/load.ts", status: "modified", hunks: parsePatch(patch) };
+      const rightFor = (claimed: number): unknown =>
+        anchorOne({ side: "LEFT", line: claimed, quotedCode: "debug(x);" }, [file])["line"];
+      const leftFor = (claimed: number): unknown =>
+        anchorOne({ side: "RIGHT", line: claimed, quotedCode: "log(x);" }, [file])["line"];
+      // L5 is R5, before the added lines: 3 from R2 and from R8, and the earlier wins.
+      expect(rightFor(5)).toBe(2);
+      // L6 is R9, after them.
+      expect(rightFor(6)).toBe(8);
+      // An added line maps to the old line just before the insertion: R6 to L5, 2 from L7.
+      expect(leftFor(6)).toBe(7);
+      // R4 is L4, 2 from L2.
+      expect(leftFor(4)).toBe(2);
+      // R11 is L9, after the deleted L7.
+      expect(leftFor(11)).toBe(7);
+    });
+
+    it("to the earlier of two overlapping matches that both contain the claimed line", () => {
+      const file: FileDiff = {
+        path: "src/load.ts",
+        status: "modified",
+        hunks: parsePatch("@@ -1 +1,4 @@\n a\n+x();\n+x();\n+x();"),
+      };
+      expect(anchorOne({ line: 3, quotedCode: "x();\nx();" }, [file])).toMatchObject({
+        startLine: 2,
+        line: 3,
+        moved: true,
+      });
+    });
+
     it("preferring a whole-line match to a nearer partial one", () => {
       // R2 "return value; // fallback" holds both quotes in part; R31 "return value;" the second whole.
       const patch =

@@ -106,6 +106,16 @@ describe("filterOutgoingText", () => {
         "see `evil/repo#12` and `evil/repo@abcdef1`, not Codertocat/Hello-World#3",
       );
     });
+
+    it("keeps a reference as written only when both owner and repository are this one's", () => {
+      // Case does not matter on GitHub; a shared owner or a shared repository name is not enough.
+      expect(filter("codertocat/hello-world#3")).toBe("codertocat/hello-world#3");
+      expect(filter("evil/Hello-World#3 and Codertocat/evil#3")).toBe(
+        "`evil/Hello-World#3` and `Codertocat/evil#3`",
+      );
+      // Without the repository's links, no reference is known to be its own.
+      expect(filterOutgoingText("Codertocat/Hello-World#3")).toBe("`Codertocat/Hello-World#3`");
+    });
   });
 
   describe("HTML and hidden markers", () => {
