@@ -16,6 +16,23 @@ import {
   PULL_NUMBER,
 } from "../helpers/fixtures.ts";
 
+/** A second finding, on line 2, whose comment GitHub refuses (see `refuseLineTwo`). */
+const LINE_TWO_FINDING = {
+  ...INJECTION_FINDING,
+  line: 2,
+  quotedCode: 'const { exec } = require("child_process");',
+  title: "Prefer execFile",
+  severity: "major" as const,
+  replacement: null,
+};
+
+/** GitHub's 422 for a review holding a comment on line 2. */
+function refuseLineTwo(comments: { line: number }[]): string | null {
+  return comments.some((c) => c.line === 2)
+    ? "Pull request review thread line must be part of the diff"
+    : null;
+}
+
 describe.each(backends)("review flow on %s", (backend) => {
   const { harness, github, restart } = useHarness(backend);
 
@@ -164,19 +181,8 @@ describe.each(backends)("review flow on %s", (backend) => {
   });
 
   it("finds a comment GitHub refuses by bisection and posts the rest", async () => {
-    const second = {
-      ...INJECTION_FINDING,
-      line: 2,
-      quotedCode: 'const { exec } = require("child_process");',
-      title: "Prefer execFile",
-      severity: "major" as const,
-      replacement: null,
-    };
-    installModel([{ review: modelReview([INJECTION_FINDING, second]) }]);
-    github().refuseReview = (comments) =>
-      comments.some((c) => c.line === 2)
-        ? "Pull request review thread line must be part of the diff"
-        : null;
+    installModel([{ review: modelReview([INJECTION_FINDING, LINE_TWO_FINDING]) }]);
+    github().refuseReview = refuseLineTwo;
     await harness().send("pull_request", pullRequestOpened());
     await harness().startWorkers();
     const [row] = await reviewsSettled(harness());
@@ -190,15 +196,7 @@ describe.each(backends)("review flow on %s", (backend) => {
   });
 
   it("bisects past a pending review an earlier crash left behind, and still posts with COMMENT", async () => {
-    const second = {
-      ...INJECTION_FINDING,
-      line: 2,
-      quotedCode: 'const { exec } = require("child_process");',
-      title: "Prefer execFile",
-      severity: "major" as const,
-      replacement: null,
-    };
-    installModel([{ review: modelReview([INJECTION_FINDING, second]) }]);
+    installModel([{ review: modelReview([INJECTION_FINDING, LINE_TWO_FINDING]) }]);
     // A crash between creating a pending review and deleting it leaves this on GitHub.
     github().reviews.push({
       id: 1,
@@ -208,10 +206,7 @@ describe.each(backends)("review flow on %s", (backend) => {
       comments: [],
       state: "PENDING",
     });
-    github().refuseReview = (comments) =>
-      comments.some((c) => c.line === 2)
-        ? "Pull request review thread line must be part of the diff"
-        : null;
+    github().refuseReview = refuseLineTwo;
     await harness().send("pull_request", pullRequestOpened());
     await harness().startWorkers();
     const [row] = await reviewsSettled(harness());
