@@ -5,6 +5,7 @@ import { pullRequestOpened } from "../helpers/fixtures.ts";
 import { sendWebhook } from "../helpers/sign-webhook.ts";
 import { spawnRevue, type SpawnedRevue } from "../helpers/spawn-revue.ts";
 import { testPrivateKey } from "../helpers/test-keys.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 const SECRET = "limits-webhook-secret";
 
@@ -90,8 +91,19 @@ describe("the server's webhook gate (npm start, embedded database)", () => {
       deliveryId: "forged-delivery-1",
     });
     expect(forged.status).toBe(401);
-    const lines = revue.output().split("\n");
-    expect(lines.filter((line) => line.includes("forged-delivery-1"))).toHaveLength(1);
+    // The child's log reaches its pipe after the answer: wait for the line, then for any second one.
+    const forgedLines = () =>
+      revue
+        .output()
+        .split("\n")
+        .filter((line) => line.includes("forged-delivery-1"));
+    await waitFor(
+      () => forgedLines().length > 0,
+      () => "no log line for the forged delivery",
+      10_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(forgedLines()).toHaveLength(1);
     expect(revue.output()).not.toContain("BODY-MARKER-7f3a");
 
     // A delivery signed with the right secret still reaches Probot, body and all.
