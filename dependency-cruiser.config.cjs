@@ -5,7 +5,7 @@
  *   composition root  runtime/
  *   app and routes    app/, setup/
  *   webhook handlers  handlers/
- *   features          review/, memory/, context/, indexing/
+ *   features          review/, memory/, context/, indexing/, recovery/
  *   shared services   github/, model/, queue/, embeddings/, metrics/, diff/, code-index/,
  *                     repo-config/, safety/
  *   foundation        db/, config/
@@ -18,7 +18,7 @@ const layer = {
   root: "^src/runtime/",
   app: "^src/(app|setup)/",
   handlers: "^src/handlers/",
-  features: "^src/(review|memory|context|indexing)/",
+  features: "^src/(review|memory|context|indexing|recovery)/",
   services: "^src/(github|model|queue|embeddings|metrics|diff|code-index|repo-config|safety)/",
   foundation: "^src/(db|config)/",
 };
@@ -53,9 +53,9 @@ module.exports = {
       severity: "error",
       comment:
         "A feature imports another feature only through its declared interface (review/review-extensions.ts).",
-      from: { path: "^src/(review|memory|context|indexing)/" },
+      from: { path: "^src/(review|memory|context|indexing|recovery)/" },
       to: {
-        path: "^src/(review|memory|context|indexing)/",
+        path: "^src/(review|memory|context|indexing|recovery)/",
         pathNot: ["^src/$1/", "^src/review/review-extensions\\.ts$"],
       },
     },
@@ -64,7 +64,7 @@ module.exports = {
       severity: "error",
       comment: "The queue declares job payloads; it imports no feature, handler or app code.",
       from: { path: "^src/queue/" },
-      to: { path: "^src/(review|memory|context|indexing|handlers|app|setup|runtime)/" },
+      to: { path: "^src/(review|memory|context|indexing|recovery|handlers|app|setup|runtime)/" },
     },
     {
       name: "not-to-unresolvable",

@@ -170,6 +170,15 @@ export interface MemoryTable {
   created_at: CreatedAt;
 }
 
+/** A failed delivery Revue asked GitHub to redeliver (src/recovery): each guid is asked for once. */
+export interface RedeliveryRequestTable {
+  guid: string;
+  event: string;
+  /** The id of the failed attempt whose redelivery was asked for (bigint: read as a string). */
+  attempt_id: ColumnType<string, number | string, number | string>;
+  requested_at: CreatedAt;
+}
+
 export interface DatabaseSchema {
   installations: InstallationTable;
   repositories: RepositoryTable;
@@ -178,6 +187,7 @@ export interface DatabaseSchema {
   findings: FindingTable;
   pull_requests: PullRequestTable;
   memories: MemoryTable;
+  redelivery_requests: RedeliveryRequestTable;
 }
 
 export type Review = Selectable<ReviewTable>;

@@ -5,6 +5,7 @@ import {
   type JobName,
   type JobPayloads,
 } from "../queue/jobs.ts";
+import { sendJob } from "../queue/send-job.ts";
 import { runJob } from "../queue/work-jobs.ts";
 import { createJobHandlers, type WorkerDependencies } from "../runtime/create-job-handlers.ts";
 
@@ -45,7 +46,11 @@ export function createWorkerFunction(
   const startCutoffMs = deps.startCutoffMs ?? 120_000;
   const handBackMs = deps.handBackMs ?? 10_000;
 
-  return async (_event, context) => {
+  return async (event, context) => {
+    // The template's second schedule: queue the redelivery of lost deliveries, then drain as usual.
+    if (isRedeliveryEvent(event)) {
+      await sendJob(deps.boss, "redeliver-failed-deliveries", { reason: "schedule" });
+    }
     const summary: DrainSummary = {
       completed: 0,
       failed: 0,
@@ -124,4 +129,11 @@ async function fetchAndRun<N extends JobName>(
   }
   await deps.boss.fail(name, job.id, result.output ?? null);
   return "failed";
+}
+
+/** The EventBridge input template.yaml's `Redeliver` schedule sends. */
+export const REDELIVERY_EVENT = { revue: "redeliver-failed-deliveries" } as const;
+
+function isRedeliveryEvent(event: unknown): boolean {
+  return (event as { revue?: unknown } | null)?.revue === REDELIVERY_EVENT.revue;
 }

@@ -35,6 +35,15 @@ export type DropCodeIndexJob = {
   deliveryId: string;
 };
 
+/**
+ * Ask GitHub to redeliver the webhook deliveries Revue did not store (src/recovery): sent when the
+ * workers start and every REDELIVERY_CRON after.
+ */
+export type RedeliverDeliveriesJob = { reason: "start" | "schedule" };
+
+/** When the redelivery of failed deliveries runs again (pg-boss cron, UTC). */
+export const REDELIVERY_CRON = "*/10 * * * *";
+
 /** Every job, by name, with its payload. Senders and workers both use this map, so they cannot drift. */
 export type JobPayloads = {
   "review-pull-request": ReviewJob;
@@ -43,6 +52,7 @@ export type JobPayloads = {
   "memory-command": MemoryCommandJob;
   "learn-from-reply": LearnFromReplyJob;
   "collect-reactions": CollectReactionsJob;
+  "redeliver-failed-deliveries": RedeliverDeliveriesJob;
 };
 
 export type JobName = keyof JobPayloads;
@@ -130,6 +140,15 @@ export const QUEUES: Record<JobName, QueueDefinition> = {
     retryDelay: 30,
     retryBackoff: true,
     expireInSeconds: 10 * 60,
+    notify: true,
+  },
+  // One queued or running at a time: a start and the schedule never ask GitHub twice at once
+  // (and each guid is recorded before it is asked for).
+  "redeliver-failed-deliveries": {
+    policy: "exclusive",
+    retryLimit: 2,
+    retryDelay: 60,
+    expireInSeconds: 5 * 60,
     notify: true,
   },
 };

@@ -18,6 +18,7 @@ import {
   createReviewJobHandler,
   type ReviewJobDependencies,
 } from "../review/review-job-handler.ts";
+import { createRedeliveryJobHandler } from "../recovery/redelivery-job-handler.ts";
 import { createClients, type Clients } from "./create-clients.ts";
 
 /**
@@ -77,5 +78,6 @@ export function createJobHandlers(deps: WorkerDependencies): { [N in JobName]: J
       auth: async (installationId) => (await probot.auth(installationId)) as Octokit,
     }),
     "drop-code-index": createDropIndexJobHandler({ db }),
+    "redeliver-failed-deliveries": createRedeliveryJobHandler({ db, probot, now }),
   };
 }

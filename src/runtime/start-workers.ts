@@ -1,4 +1,5 @@
-import type { JobName } from "../queue/jobs.ts";
+import { REDELIVERY_CRON, type JobName } from "../queue/jobs.ts";
+import { sendJob } from "../queue/send-job.ts";
 import { workJobs } from "../queue/work-jobs.ts";
 import { createJobHandlers, type WorkerDependencies } from "./create-job-handlers.ts";
 
@@ -23,6 +24,9 @@ export async function startWorkers(deps: WorkerDependencies): Promise<() => Prom
     });
     started.push(name);
   }
+  // Deliveries lost while Revue was down or failing: asked for again now, and every 10 minutes.
+  await deps.boss.schedule("redeliver-failed-deliveries", REDELIVERY_CRON, { reason: "schedule" });
+  await sendJob(deps.boss, "redeliver-failed-deliveries", { reason: "start" });
   deps.log.info({ queues: started }, "workers started");
   return async () => {
     for (const name of started) await deps.boss.offWork(name, { wait: true });

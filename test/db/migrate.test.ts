@@ -37,6 +37,7 @@ describe.each(backends)("migrations on %s", (backend) => {
       "installations",
       "memories",
       "pull_requests",
+      "redelivery_requests",
       "repositories",
       "reviews",
       "webhook_deliveries",
@@ -48,7 +49,7 @@ describe.each(backends)("migrations on %s", (backend) => {
 
     const again = await migrateToLatest(handle.db, handle.schema);
     expect(again.error).toBeUndefined();
-    expect(await tableNames(handle)).toHaveLength(11);
+    expect(await tableNames(handle)).toHaveLength(12);
   });
 
   it("are a no-op the second time", async () => {
@@ -70,7 +71,7 @@ describe.each(backends)("migrations on %s", (backend) => {
       (r) => r.status === "Success",
     );
     expect(applied).toHaveLength(Object.keys(migrations).length);
-    expect(await tableNames(handle)).toHaveLength(11);
+    expect(await tableNames(handle)).toHaveLength(12);
   });
 
   it("store vectors with pgvector", async () => {

@@ -100,6 +100,28 @@ export class FakeGitHub {
     in_reply_to_id?: number;
     user: { login: string; type: string };
   }[] = [];
+  /**
+   * The App's webhook delivery attempts (`GET /app/hook/deliveries`), in any order: listed newest
+   * first, paged by cursor. A redelivery asked for (`POST .../attempts`) is recorded in
+   * `redeliveryRequests` and handed to `onRedeliver` (as GitHub would send it again).
+   */
+  hookDeliveries: {
+    id: number;
+    guid: string;
+    delivered_at: string;
+    redelivery: boolean;
+    duration: number;
+    status: string;
+    status_code: number;
+    event: string;
+    action: string | null;
+    installation_id: number | null;
+    repository_id: number | null;
+  }[] = [];
+  redeliveryRequests: number[] = [];
+  /** How GitHub answers a redelivery request (202 accepted; 422 when it is too old to redeliver). */
+  redeliveryStatus = 202;
+  onRedeliver: (attempt: FakeGitHub["hookDeliveries"][number]) => void = () => {};
   private nextId = 1000;
   /** Where clients reach this fake; pagination links point here. */
   private baseUrl = GITHUB_API;
@@ -239,6 +261,35 @@ export class FakeGitHub {
       const status = 200;
       record("GET", path, null);
       return [status, { id: 1, slug: this.slug, name: "Revue", owner: { login: "octo" } }];
+    });
+    route("GET", "/app/hook/deliveries", (path) => {
+      record("GET", path, null);
+      const url = new URL(`${this.baseUrl}${path}`);
+      const perPage = Number(url.searchParams.get("per_page") ?? "30");
+      const cursor = Number(url.searchParams.get("cursor") ?? "0");
+      const newestFirst = [...this.hookDeliveries].sort(
+        (a, b) => Date.parse(b.delivered_at) - Date.parse(a.delivered_at) || b.id - a.id,
+      );
+      const slice = newestFirst.slice(cursor, cursor + perPage);
+      const headers: Record<string, string> = {};
+      if (cursor + perPage < newestFirst.length) {
+        const next = new URL(url);
+        next.searchParams.set("cursor", String(cursor + perPage));
+        headers.link = `<${next.toString()}>; rel="next"`;
+      }
+      return [200, slice, headers];
+    });
+    route("POST", /^\/app\/hook\/deliveries\/\d+\/attempts$/, (path, body) => {
+      record("POST", path, body);
+      const attemptId = Number(path.split("/")[4]);
+      const attempt = this.hookDeliveries.find((d) => d.id === attemptId);
+      if (!attempt) return [404, { message: "Not Found" }];
+      if (this.redeliveryStatus !== 202) {
+        return [this.redeliveryStatus, { message: "Validation Failed" }];
+      }
+      this.redeliveryRequests.push(attemptId);
+      this.onRedeliver(attempt);
+      return [202, {}];
     });
     route("GET", new RegExp(`^${repoPath}/pulls/\\d+$`), (path) => {
       record("GET", path, null);

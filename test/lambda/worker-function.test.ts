@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createWorkerFunction } from "../../src/lambda/worker-function.ts";
+import { createWorkerFunction, REDELIVERY_EVENT } from "../../src/lambda/worker-function.ts";
 import { createMetrics } from "../../src/metrics/create-metrics.ts";
 import { PermanentJobError } from "../../src/queue/job-errors.ts";
 import { deadLetterQueueOf, type ReviewJob } from "../../src/queue/jobs.ts";
@@ -74,6 +74,33 @@ describe.each(backends)("Lambda worker function on %s", (backend) => {
     expect(await metrics.registry.getSingleMetricAsString("revue_reviews_total")).toContain(
       'revue_reviews_total{outcome="posted"} 1',
     );
+  });
+
+  it("on its redelivery schedule, asks GitHub to redeliver what was lost, once", async () => {
+    const failed = {
+      id: 7001,
+      guid: "lost-while-cold",
+      delivered_at: new Date(Date.now() - 3600_000).toISOString(),
+      redelivery: false,
+      duration: 10,
+      status: "timed out",
+      status_code: 504,
+      event: "pull_request",
+      action: "opened",
+      installation_id: INSTALLATION_ID,
+      repository_id: REPOSITORY_ID,
+    };
+    github().hookDeliveries = [failed];
+    const drain = createWorkerFunction(deps());
+
+    // The one-minute drain does not ask; the ten-minute schedule does, and only once.
+    expect(await drain({ source: "aws.events" }, lambdaContext(300_000))).toMatchObject({
+      completed: 0,
+    });
+    expect(github().redeliveryRequests).toEqual([]);
+    expect(await drain(REDELIVERY_EVENT, lambdaContext(300_000))).toMatchObject({ completed: 1 });
+    expect(await drain(REDELIVERY_EVENT, lambdaContext(300_000))).toMatchObject({ completed: 1 });
+    expect(github().redeliveryRequests).toEqual([failed.id]);
   });
 
   it("starts nothing when too little time is left, and leaves the job queued", async () => {

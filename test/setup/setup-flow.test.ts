@@ -176,12 +176,15 @@ describe("one-click setup (node src/bin/start.ts)", () => {
       body,
     });
     expect(delivered.status).toBe(200);
-    await running.waitFor((l) => l.msg === "job completed", 30_000);
+    // The review's job (the workers also ask GitHub for lost deliveries when they start).
+    const reviewDone = (l: Record<string, unknown>) =>
+      l.msg === "job completed" && l.job === "review-pull-request";
+    await running.waitFor(reviewDone, 30_000);
 
     expect(github.reviews).toHaveLength(1);
     expect(github.reviews[0]).toMatchObject({ event: "COMMENT", state: "COMMENTED" });
     expect(anthropic.requests).not.toHaveLength(0);
-    const jobLine = running.lines.find((l) => l.msg === "job completed")!;
+    const jobLine = running.lines.find(reviewDone)!;
     expect(jobLine).toMatchObject({
       delivery: "delivery-after-setup",
       repo: "Codertocat/Hello-World",
