@@ -7,22 +7,46 @@ export type CheckOutcome =
   | { kind: "skipped"; title: string; summary: string }
   | { kind: "failed"; title: string; summary: string };
 
-/** Opens the "Revue" check run on `headSha`, in progress, saying what it is doing. Returns its id. */
+/**
+ * Opens the "Revue" check run on `headSha`, in progress, saying what it is doing, marked with
+ * `externalId` (the job's). Returns its id. When this head already has a check run with that
+ * external id (an attempt of the same job opened it and died before storing its id), that one is
+ * taken up again instead of opening a second, which would stay in progress forever.
+ */
 export async function openCheckRun(
   octokit: Octokit,
   repo: RepoRef,
   headSha: string,
   doing: string,
+  externalId: string,
 ): Promise<number> {
+  const { data: existing } = await octokit.rest.checks.listForRef({
+    ...repo,
+    ref: headSha,
+    check_name: CHECK_NAME,
+    filter: "all",
+    per_page: 100,
+  });
+  const opened = existing.check_runs.find((run) => run.external_id === externalId);
+  if (opened) {
+    await progressCheckRun(octokit, repo, opened.id, doing);
+    return opened.id;
+  }
   const { data } = await octokit.rest.checks.create({
     ...repo,
     name: CHECK_NAME,
     head_sha: headSha,
+    external_id: externalId,
     status: "in_progress",
     started_at: new Date().toISOString(),
     output: { title: doing, summary: doing },
   });
   return data.id;
+}
+
+/** The external id of the check run a review job opens: its job id, the same on every attempt. */
+export function checkRunExternalId(jobId: string): string {
+  return `revue-job:${jobId}`;
 }
 
 /** Says what the review is doing now, on the open check run. */

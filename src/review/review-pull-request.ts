@@ -52,7 +52,7 @@ export async function reviewPullRequest(
   const inputs = await loadReviewInputs(deps, job);
   const decision = decideReview(inputs, job, deps.model);
   if (decision.kind !== "review") {
-    return reportNoReview(deps, job, earlier, inputs, decision, log);
+    return reportNoReview(deps, job, earlier, inputs, decision, attempt);
   }
   const run = await startReview(deps, job, attempt, {
     earlier,

@@ -338,6 +338,16 @@ export class FakeGitHub {
       this.checkRuns.set(checkId, { id: checkId, ...(body as object) });
       return [status, { id: checkId, ...(body as object) }];
     });
+    route("GET", new RegExp(`^${repoPath}/commits/[^/]+/check-runs`), (path) => {
+      record("GET", path, null);
+      const url = new URL(`${this.baseUrl}${path}`);
+      const ref = decodeURIComponent(/commits\/([^/]+)\/check-runs/.exec(path)![1]!);
+      const name = url.searchParams.get("check_name");
+      const runs = [...this.checkRuns.values()].filter(
+        (run) => run.head_sha === ref && (name === null || run.name === name),
+      );
+      return [200, { total_count: runs.length, check_runs: runs }];
+    });
     route("PATCH", new RegExp(`^${repoPath}/check-runs/\\d+$`), (path, body) => {
       record("PATCH", path, body);
       const checkId = Number(path.split("/").pop());

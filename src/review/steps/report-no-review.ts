@@ -1,8 +1,7 @@
-import type { Logger } from "pino";
 import type { Review } from "../../db/schema.ts";
 import type { Octokit } from "../../github/github-types.ts";
 import type { ReviewJob } from "../../queue/jobs.ts";
-import { closeCheckRun, openCheckRun } from "../check-run.ts";
+import { checkRunExternalId, closeCheckRun, openCheckRun } from "../check-run.ts";
 import {
   renderNoModelCheckRun,
   renderProgress,
@@ -10,7 +9,7 @@ import {
   renderSkipReason,
 } from "../render-review-texts.ts";
 import type { ReviewDecision } from "./decide-review.ts";
-import type { ReviewInputs, ReviewOutcome } from "./review-run.ts";
+import type { ReviewAttempt, ReviewInputs, ReviewOutcome } from "./review-run.ts";
 
 /**
  * Carries out a decision not to review. A skip closes a neutral check run saying why; no model
@@ -23,16 +22,18 @@ export async function reportNoReview(
   earlier: Review | undefined,
   inputs: ReviewInputs,
   decision: Exclude<ReviewDecision<unknown>, { kind: "review" }>,
-  log: Logger,
+  attempt: Pick<ReviewAttempt, "jobId" | "log">,
 ): Promise<ReviewOutcome> {
+  const { log } = attempt;
   const repo = { owner: job.owner, repo: job.repo };
   const headSha = inputs.pr.head.sha;
+  const open = (doing: string) =>
+    openCheckRun(deps.octokit, repo, headSha, doing, checkRunExternalId(attempt.jobId));
   switch (decision.kind) {
     case "skip": {
       const reason = renderSkipReason(decision.cause);
       const checkRunId =
-        earlier?.check_run_id ??
-        (await openCheckRun(deps.octokit, repo, headSha, renderProgress({ stage: "deciding" })));
+        earlier?.check_run_id ?? (await open(renderProgress({ stage: "deciding" })));
       await closeCheckRun(
         deps.octokit,
         repo,
@@ -47,8 +48,7 @@ export async function reportNoReview(
       return { status: "duplicate", reviewId: decision.reviewId };
     case "no-model": {
       const checkRunId =
-        earlier?.check_run_id ??
-        (await openCheckRun(deps.octokit, repo, headSha, renderProgress({ stage: "reading" })));
+        earlier?.check_run_id ?? (await open(renderProgress({ stage: "reading" })));
       await closeCheckRun(deps.octokit, repo, checkRunId, renderNoModelCheckRun(deps.slug));
       log.warn("ANTHROPIC_API_KEY is not set: review reported as not possible");
       return { status: "failed", reason: "no ANTHROPIC_API_KEY" };

@@ -1,7 +1,7 @@
 import type { Review } from "../../db/schema.ts";
 import type { ReviewModel } from "../review-model.ts";
 import type { ReviewJob } from "../../queue/jobs.ts";
-import { openCheckRun } from "../check-run.ts";
+import { checkRunExternalId, openCheckRun } from "../check-run.ts";
 import { renderProgress } from "../render-review-texts.ts";
 import { insertReview } from "../review-store.ts";
 import type { ReviewDecision } from "./decide-review.ts";
@@ -9,8 +9,9 @@ import type { ReviewAttempt, ReviewDependencies, ReviewInputs, ReviewRun } from 
 
 /**
  * Starts the review: opens the check run (in progress) and inserts the review row, `running`.
- * A retried attempt continues the row and the check run its job started instead (`earlier`), so
- * a retry never opens a second check run once the row exists.
+ * A retried attempt continues the row and the check run its job started instead (`earlier`); one
+ * that died before the row was written finds its check run again by the job's external id, so a
+ * retry never opens a second check run.
  */
 export async function startReview(
   deps: ReviewDependencies,
@@ -30,7 +31,13 @@ export async function startReview(
   const baseSha = inputs.pr.base.sha;
   const checkRunId =
     earlier?.check_run_id ??
-    (await openCheckRun(deps.octokit, repo, headSha, renderProgress({ stage: "reading" })));
+    (await openCheckRun(
+      deps.octokit,
+      repo,
+      headSha,
+      renderProgress({ stage: "reading" }),
+      checkRunExternalId(attempt.jobId),
+    ));
   const review =
     earlier ??
     (await insertReview(deps.db, {

@@ -36,7 +36,13 @@ describe.each(backends)("failReview on %s", (backend) => {
   async function startedRun(retryCount: number): Promise<ReviewRun> {
     const octokit = new TestOctokit({ auth: "ghs_test" }) as unknown as Octokit;
     const repo = { owner: github.owner, repo: github.repo };
-    const checkRunId = await openCheckRun(octokit, repo, HEAD_SHA, "Revue is reading the changes");
+    const checkRunId = await openCheckRun(
+      octokit,
+      repo,
+      HEAD_SHA,
+      "Revue is reading the changes",
+      "revue-job:j1",
+    );
     const review = await insertReview(handle.db, {
       installation_id: 1,
       repository_id: 2,
