@@ -5,6 +5,7 @@ import * as memories from "./20261127T0700_memories.ts";
 import * as reviewModelOutput from "./20261202T1000_review_model_output.ts";
 import * as pullAuthorSignals from "./20261210T1000_pull_author_signals.ts";
 import * as redeliveryRequests from "./20261211T0900_redelivery_requests.ts";
+import * as reviewSpendIndexes from "./20261211T1000_review_spend_indexes.ts";
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that a bundled
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   "20261202T1000_review_model_output": reviewModelOutput,
   "20261210T1000_pull_author_signals": pullAuthorSignals,
   "20261211T0900_redelivery_requests": redeliveryRequests,
+  "20261211T1000_review_spend_indexes": reviewSpendIndexes,
 };

@@ -69,9 +69,16 @@ const envSchema = z.object({
     // Chosen from the sweep in bench/memory-gate.ts with the local embedder (see README, Memory).
     .default(0.45),
   REVUE_MEMORY_MAX_TOKENS: positiveInteger.default(1500),
+  REVUE_COST_CAP_REPOSITORY_DAY_USD: nonNegativeNumber.optional(),
+  REVUE_COST_CAP_INSTALLATION_MONTH_USD: nonNegativeNumber.optional(),
+  REVUE_TOKEN_CAP_REPOSITORY_DAY: positiveInteger.optional(),
+  REVUE_TOKEN_CAP_INSTALLATION_MONTH: positiveInteger.optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   WEBHOOK_PROXY_URL: z.url("must be a URL such as https://smee.io/your-channel").optional(),
 });
+
+/** A spending limit: dollars, tokens (input, output and cache), either or both; undefined: none. */
+export type SpendCap = Readonly<{ usd: number | undefined; tokens: number | undefined }>;
 
 export type Config = Readonly<{
   production: boolean;
@@ -115,6 +122,11 @@ export type Config = Readonly<{
   index: Readonly<{ maxFileBytes: number }>;
   /** Team memory: the gate's similarity threshold and the prompt budget of memories. */
   memory: Readonly<{ gateThreshold: number; maxTokens: number }>;
+  /**
+   * What reviews may spend, in dollars and in tokens, per repository per UTC day and per
+   * installation per UTC month; undefined: no cap. A review that would pass one is skipped.
+   */
+  caps: Readonly<{ repositoryDay: SpendCap; installationMonth: SpendCap }>;
   embeddings: Readonly<
     | { kind: "local" }
     | {
@@ -233,6 +245,16 @@ export function readConfig(
     memory: Object.freeze({
       gateThreshold: e.REVUE_MEMORY_GATE_THRESHOLD,
       maxTokens: e.REVUE_MEMORY_MAX_TOKENS,
+    }),
+    caps: Object.freeze({
+      repositoryDay: Object.freeze({
+        usd: e.REVUE_COST_CAP_REPOSITORY_DAY_USD,
+        tokens: e.REVUE_TOKEN_CAP_REPOSITORY_DAY,
+      }),
+      installationMonth: Object.freeze({
+        usd: e.REVUE_COST_CAP_INSTALLATION_MONTH_USD,
+        tokens: e.REVUE_TOKEN_CAP_INSTALLATION_MONTH,
+      }),
     }),
     embeddings: Object.freeze(
       e.REVUE_EMBEDDINGS === "huggingface"

@@ -1,3 +1,4 @@
+import type { CapReached } from "./review-spend.ts";
 import type { ModelFailureKind } from "../model/model-errors.ts";
 import type { ReviewMode } from "../db/schema.ts";
 import type { CheckOutcome } from "./check-run.ts";
@@ -92,6 +93,42 @@ export function renderNoModelCheckRun(slug: string): CheckOutcome {
     summary:
       "Revue has no model to review with. Set `ANTHROPIC_API_KEY` in Revue's environment (and restart it), then comment `@" +
       `${slug} re-review\` on this pull request.`,
+  };
+}
+
+const CAP_VARIABLES = {
+  repositoryDay: {
+    usd: "REVUE_COST_CAP_REPOSITORY_DAY_USD",
+    tokens: "REVUE_TOKEN_CAP_REPOSITORY_DAY",
+  },
+  installationMonth: {
+    usd: "REVUE_COST_CAP_INSTALLATION_MONTH_USD",
+    tokens: "REVUE_TOKEN_CAP_INSTALLATION_MONTH",
+  },
+} as const;
+
+/**
+ * The check run of a review skipped because it would pass an operator's cost cap: neutral, saying
+ * which cap, what is spent, what a review here costs, and when reviews resume.
+ */
+export function renderCapReachedCheckRun(cap: CapReached, slug: string): CheckOutcome {
+  const amount = (value: number) =>
+    cap.unit === "usd"
+      ? `$${value.toFixed(2)}`
+      : `${Math.round(value).toLocaleString("en-US")} tokens`;
+  const whose = cap.scope === "repositoryDay" ? "This repository" : "This installation";
+  const period = cap.scope === "repositoryDay" ? "today (UTC)" : "this month (UTC)";
+  const capName = cap.scope === "repositoryDay" ? "daily" : "monthly";
+  return {
+    kind: "skipped",
+    title: `Not reviewed: the ${capName} ${cap.unit === "usd" ? "cost" : "token"} cap is reached`,
+    summary: [
+      `${whose} has used ${amount(cap.spent)} of its ${amount(cap.limit)} ${period} ` +
+        `(\`${CAP_VARIABLES[cap.scope][cap.unit]}\`), and a review here uses about ` +
+        `${amount(cap.expected)}.`,
+      `Reviews resume at ${cap.resetsAt.toISOString().replace(".000Z", "Z")}, or sooner if ` +
+        `Revue's operator raises the cap; then comment \`@${slug} review\` to review this pull request.`,
+    ].join("\n\n"),
   };
 }
 

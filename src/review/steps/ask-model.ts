@@ -11,7 +11,8 @@ const MAX_OUTPUT_TOKENS = 8000;
 
 /**
  * Has the model review the changes, within the configured prompt and call budgets, and prices
- * what it used. The answer is stored on the review row as soon as it arrives, and a retried
+ * what it used. The answer and what it cost are stored on the review row as soon as it arrives
+ * (so a review that fails later still counts against the cost caps), and a retried
  * attempt of the same review reuses the stored answer: the model is paid once per review, and what
  * a retry records is what the first attempt may already have posted.
  * Throws the model's errors (ModelRetryableError / ModelPermanentError).
@@ -56,10 +57,18 @@ export async function askModel(
     log: run.attempt.log,
     signal: run.attempt.signal,
   });
+  // What was paid is counted at once (cost caps, the dashboard), whether or not the review is posted.
+  const costUsd = costOf(modelRun.usage, deps.config);
   await updateReview(deps.db, run.review.id, {
     model_output: toStorableJson({ ...modelRun, reviewedPaths: [...modelRun.reviewedPaths] }),
+    model_calls: modelRun.calls,
+    input_tokens: modelRun.usage.inputTokens,
+    output_tokens: modelRun.usage.outputTokens,
+    cache_read_tokens: modelRun.usage.cacheReadTokens,
+    cache_write_tokens: modelRun.usage.cacheWriteTokens,
+    cost_usd: costUsd,
   });
-  return { modelRun, costUsd: costOf(modelRun.usage, deps.config) };
+  return { modelRun, costUsd };
 }
 
 /** The model run stored by an earlier attempt (see askModel), or null. */

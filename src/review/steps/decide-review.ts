@@ -2,12 +2,15 @@ import type { ReviewMode } from "../../db/schema.ts";
 import type { ReviewJob } from "../../queue/jobs.ts";
 import type { RepoConfig } from "../../repo-config/repo-config.ts";
 import type { SkipCause } from "../render-review-texts.ts";
+import type { CapReached } from "../review-spend.ts";
 
 /** What a review attempt does, once its inputs are read. */
 export type ReviewDecision<M> =
   | { kind: "skip"; cause: SkipCause }
   | { kind: "head-already-reviewed"; reviewId: number }
   | { kind: "no-model" }
+  /** One more review would pass an operator's cost cap. */
+  | { kind: "over-cap"; cap: CapReached }
   /** Review `fromSha..head` with `model`: from the last reviewed head when incremental. */
   | { kind: "review"; model: M; mode: ReviewMode; fromSha: string };
 
@@ -22,6 +25,8 @@ export type DecisionFacts = {
   repoConfig: Pick<RepoConfig, "enabled" | "review_drafts" | "review_bots">;
   /** The newest posted review of the pull request, if any. */
   previous: { id: number; head_sha: string } | undefined;
+  /** The cost cap one more review would pass, or null (none set, or within them all). */
+  capReached: CapReached | null;
 };
 
 /**
@@ -30,7 +35,8 @@ export type DecisionFacts = {
  *    and the config does not ask for those (a review command overrides the last two);
  * 2. the head was already reviewed (a posted review of it exists), unless `full review` was asked;
  * 3. there is no model (`model` is null);
- * 4. review: incrementally from the last reviewed head when the job asks for it and there is one,
+ * 4. one more review would pass a cost cap (commands included: the cap is the operator's budget);
+ * 5. review: incrementally from the last reviewed head when the job asks for it and there is one,
  *    otherwise the whole PR from its base.
  * Pure.
  */
@@ -46,6 +52,7 @@ export function decideReview<M>(
     return { kind: "head-already-reviewed", reviewId: previous.id };
   }
   if (!model) return { kind: "no-model" };
+  if (facts.capReached) return { kind: "over-cap", cap: facts.capReached };
   if (job.mode === "incremental" && previous) {
     return { kind: "review", model, mode: "incremental", fromSha: previous.head_sha };
   }

@@ -1,19 +1,22 @@
+import type { Config } from "../../config/read-config.ts";
 import type { Database } from "../../db/open-database.ts";
 import type { Octokit } from "../../github/github-types.ts";
 import type { ReviewJob } from "../../queue/jobs.ts";
 import { loadRepoConfig } from "../../repo-config/load-repo-config.ts";
 import { lastPostedReview } from "../review-store.ts";
+import { findCapReached, hasCaps, readSpend } from "../review-spend.ts";
 import { getPullRequest } from "./get-pull-request.ts";
 import type { ReviewInputs } from "./review-run.ts";
 
 /**
  * Reads what the decision to review is made on: the pull request (fresh: the job may be older than
  * the newest push), `.github/revue.yml` at its base commit (never the head: a PR must not change
- * how it is reviewed) and the newest posted review of the PR. Reads only; writes nothing.
+ * how it is reviewed), the newest posted review of the PR and, when the operator set cost caps,
+ * the first cap one more review would pass. Reads only; writes nothing.
  * Throws PermanentJobError when the pull request is gone; any other error is worth a retry.
  */
 export async function loadReviewInputs(
-  deps: { octokit: Octokit; db: Database },
+  deps: { octokit: Octokit; db: Database; config: Pick<Config, "caps">; now?: () => Date },
   job: ReviewJob,
 ): Promise<ReviewInputs> {
   const pr = await getPullRequest(deps.octokit, job);
@@ -23,5 +26,9 @@ export async function loadReviewInputs(
     pr.base.sha,
   );
   const previous = await lastPostedReview(deps.db, job.repositoryId, job.pullNumber);
-  return { pr, repoConfig: config, configProblems: problems, previous };
+  const now = deps.now?.() ?? new Date();
+  const capReached = hasCaps(deps.config.caps)
+    ? findCapReached(await readSpend(deps.db, job, now), deps.config.caps, now)
+    : null;
+  return { pr, repoConfig: config, configProblems: problems, previous, capReached };
 }

@@ -3,6 +3,7 @@ import type { Octokit } from "../../github/github-types.ts";
 import type { ReviewJob } from "../../queue/jobs.ts";
 import { checkRunExternalId, closeCheckRun, openCheckRun } from "../check-run.ts";
 import {
+  renderCapReachedCheckRun,
   renderNoModelCheckRun,
   renderProgress,
   renderSkippedCheckRun,
@@ -12,8 +13,8 @@ import type { ReviewDecision } from "./decide-review.ts";
 import type { ReviewAttempt, ReviewInputs, ReviewOutcome } from "./review-run.ts";
 
 /**
- * Carries out a decision not to review. A skip closes a neutral check run saying why; no model
- * closes a failed one saying what to set; either uses the check run this job opened earlier, or
+ * Carries out a decision not to review. A skip, or a cost cap reached, closes a neutral check run
+ * saying why; no model closes a failed one saying what to set; either uses the check run this job opened earlier, or
  * opens one. A head already reviewed touches nothing. Writes no review row.
  */
 export async function reportNoReview(
@@ -52,6 +53,18 @@ export async function reportNoReview(
       await closeCheckRun(deps.octokit, repo, checkRunId, renderNoModelCheckRun(deps.slug));
       log.warn("ANTHROPIC_API_KEY is not set: review reported as not possible");
       return { status: "failed", reason: "no ANTHROPIC_API_KEY" };
+    }
+    case "over-cap": {
+      const checkRunId =
+        earlier?.check_run_id ?? (await open(renderProgress({ stage: "deciding" })));
+      await closeCheckRun(
+        deps.octokit,
+        repo,
+        checkRunId,
+        renderCapReachedCheckRun(decision.cap, deps.slug),
+      );
+      log.warn({ cap: decision.cap }, "review skipped: a cost cap is reached");
+      return { status: "skipped", reason: "cost cap reached" };
     }
   }
 }

@@ -1,3 +1,4 @@
+import type { CapReached } from "../review-spend.ts";
 import type { Logger } from "pino";
 import type { Config } from "../../config/read-config.ts";
 import type { Database } from "../../db/open-database.ts";
@@ -52,6 +53,8 @@ export type ReviewInputs = {
   configProblems: string[];
   /** The newest posted review of this pull request, if any. */
   previous: Review | undefined;
+  /** The cost cap one more review would pass (review-spend.ts), or null. */
+  capReached: CapReached | null;
 };
 
 /** One attempt at a review once it has its row and its open check run: what later steps share. */

@@ -11,6 +11,7 @@ function facts(overrides: {
   pr?: Partial<DecisionFacts["pr"]>;
   repoConfig?: Partial<DecisionFacts["repoConfig"]>;
   previous?: DecisionFacts["previous"];
+  capReached?: DecisionFacts["capReached"];
 }): DecisionFacts {
   return {
     pr: {
@@ -23,6 +24,7 @@ function facts(overrides: {
     },
     repoConfig: { ...DEFAULT_REPO_CONFIG, ...overrides.repoConfig },
     previous: overrides.previous,
+    capReached: overrides.capReached ?? null,
   };
 }
 
@@ -124,6 +126,31 @@ describe("decideReview", () => {
 
   it("reports no model when there is none to review with", () => {
     expect(decideReview(facts({}), opened, null)).toEqual({ kind: "no-model" });
+  });
+
+  it("skips a review that would pass a cost cap, a command's included, after the other checks", () => {
+    const cap = {
+      scope: "repositoryDay" as const,
+      unit: "usd" as const,
+      limit: 1,
+      spent: 0.95,
+      expected: 0.1,
+      resetsAt: new Date("2026-12-04T00:00:00Z"),
+    };
+    const command = { trigger: "command-full" as const, mode: "full" as const };
+    expect(decideReview(facts({ capReached: cap }), opened, MODEL)).toEqual({
+      kind: "over-cap",
+      cap,
+    });
+    expect(decideReview(facts({ capReached: cap }), command, MODEL)).toEqual({
+      kind: "over-cap",
+      cap,
+    });
+    // Closed, already reviewed or without a model: that is what the check run says instead.
+    expect(
+      decideReview(facts({ capReached: cap, pr: { state: "closed" } }), opened, MODEL),
+    ).toMatchObject({ kind: "skip" });
+    expect(decideReview(facts({ capReached: cap }), opened, null)).toEqual({ kind: "no-model" });
   });
 
   it("reviews incrementally from the last reviewed head, or in full when there is none", () => {

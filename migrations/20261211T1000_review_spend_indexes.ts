@@ -1,0 +1,28 @@
+import type { Kysely } from "kysely";
+
+// Migrations are frozen in time, so they take an untyped database rather than today's schema.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDatabase = Kysely<any>;
+
+/**
+ * What reviews spent per repository per day and per installation per month (the cost caps,
+ * src/review/review-spend.ts) is read before every review: by index, not by scanning a year of
+ * reviews.
+ */
+export async function up(db: AnyDatabase): Promise<void> {
+  await db.schema
+    .createIndex("reviews_repository_time_idx")
+    .on("reviews")
+    .columns(["repository_id", "created_at"])
+    .execute();
+  await db.schema
+    .createIndex("reviews_installation_time_idx")
+    .on("reviews")
+    .columns(["installation_id", "created_at"])
+    .execute();
+}
+
+export async function down(db: AnyDatabase): Promise<void> {
+  await db.schema.dropIndex("reviews_installation_time_idx").execute();
+  await db.schema.dropIndex("reviews_repository_time_idx").execute();
+}
