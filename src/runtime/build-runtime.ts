@@ -38,7 +38,7 @@ export type Runtime = {
   workerDependencies: WorkerDependencies;
   /**
    * Stops the queue and closes the database. Workers are stopped first (startWorkers' stop hands
-   * their jobs back after the grace); a handler still running 2 s later has its job failed, so it
+   * their jobs back after the grace); a handler still running 1 s later has its job failed, so it
    * retries.
    */
   close(): Promise<void>;
@@ -100,7 +100,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     metrics,
     workerDependencies: { config, db: database.db, boss, log, probot, metrics, ...clients },
     close: async () => {
-      await boss.stop({ graceful: true, timeout: 2000, close: true });
+      await boss.stop({ graceful: true, timeout: 1000, close: true });
       await database.close();
     },
   };

@@ -7,7 +7,7 @@ import { createJobHandlers, type WorkerDependencies } from "./create-job-handler
 export type { WorkerDependencies } from "./create-job-handlers.ts";
 
 /** How long handlers get to return once their signal is aborted, before the stop goes on without them. */
-const HANDLER_EXIT_MS = 3000;
+const HANDLER_EXIT_MS = 2000;
 
 /**
  * Starts a worker for every job. Returns a function that stops taking new jobs, gives the running
