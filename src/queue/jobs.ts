@@ -168,6 +168,7 @@ export const QUEUES: Record<JobName, QueueDefinition> = {
     retryLimit: 2,
     retryDelay: 60,
     expireInSeconds: 5 * 60,
+    heartbeatSeconds: HEARTBEAT_SECONDS,
     notify: true,
   },
 };
