@@ -29,7 +29,7 @@ export type AppDependencies = {
 export function createApp(deps: AppDependencies): ApplicationFunction {
   return (app: Probot, { addHandler }) => {
     registerWebhookHandlers(app, deps);
-    addHandler(healthRoutes({ db: deps.db, boss: deps.boss }));
+    addHandler(healthRoutes({ db: deps.db, boss: deps.boss, queueSchema: deps.queueSchema }));
     if (deps.metrics) {
       addHandler(
         metricsRoute(deps.metrics, { boss: deps.boss, schema: deps.queueSchema ?? "pgboss" }),

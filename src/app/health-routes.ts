@@ -2,13 +2,21 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { sql } from "kysely";
 import type { PgBoss } from "pg-boss";
 import type { Database } from "../db/open-database.ts";
-import { deadLetterQueueOf, QUEUES, type JobName } from "../queue/jobs.ts";
+import { countQueueJobs } from "../queue/count-queue-jobs.ts";
+import { QUEUES, type JobName } from "../queue/jobs.ts";
 
-export type HealthDependencies = { db: Database; boss: PgBoss; timeoutMs?: number };
+export type HealthDependencies = {
+  db: Database;
+  boss: PgBoss;
+  /** pg-boss's schema (default `pgboss`). */
+  queueSchema?: string;
+  timeoutMs?: number;
+};
 
 /**
  * `GET /health`: the process is alive (no I/O).
  * `GET /ready`: the database answers and the queue is reachable; 503 with the reason otherwise.
+ *   Its counts per queue (queued, active, dead-lettered) are read when asked, never cached.
  * Both answer JSON. Returns false for any other request so the next handler runs.
  */
 export function healthRoutes(deps: HealthDependencies) {
@@ -34,20 +42,10 @@ export function healthRoutes(deps: HealthDependencies) {
 
 async function checkReady(deps: HealthDependencies) {
   await sql`select 1`.execute(deps.db);
-  const queues: Record<string, { queued: number; active: number; deadLettered: number }> = {};
   for (const name of Object.keys(QUEUES) as JobName[]) {
-    const [queue, dead] = await Promise.all([
-      deps.boss.getQueue(name),
-      deps.boss.getQueue(deadLetterQueueOf(name)),
-    ]);
-    if (!queue) throw new Error(`queue ${name} does not exist`);
-    queues[name] = {
-      queued: queue.queuedCount,
-      active: queue.activeCount,
-      deadLettered: dead?.totalCount ?? 0,
-    };
+    if (!(await deps.boss.getQueue(name))) throw new Error(`queue ${name} does not exist`);
   }
-  return queues;
+  return countQueueJobs(deps.db, deps.queueSchema ?? "pgboss");
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -46,6 +46,13 @@ const envSchema = z.object({
   REVUE_WORKERS: booleanString.default(true),
   REVUE_WORKER_CONCURRENCY: positiveInteger.default(2),
   REVUE_QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).default(2),
+  // Within Kubernetes' 30 s between SIGTERM and SIGKILL, with time to hand jobs back and close;
+  // `docker stop` waits only 10 s, so docker-compose.yml sets stop_grace_period.
+  REVUE_SHUTDOWN_GRACE_SECONDS: z.coerce
+    .number({ error: "must be a number of seconds, such as 20" })
+    .min(0, "must be between 0 and 3600 seconds")
+    .max(3600, "must be between 0 and 3600 seconds")
+    .default(20),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.url("must be a URL such as https://api.anthropic.com").optional(),
   REVUE_MODEL: z.string().min(1).default(DEFAULT_MODEL),
@@ -105,7 +112,13 @@ export type Config = Readonly<{
     | { kind: "postgres"; url: string; poolMax: number; connectTimeoutMs: number }
     | { kind: "pglite"; dataDir: string }
   >;
-  workers: Readonly<{ inProcess: boolean; concurrency: number; pollSeconds: number }>;
+  workers: Readonly<{
+    inProcess: boolean;
+    concurrency: number;
+    pollSeconds: number;
+    /** On SIGTERM, how long running jobs may finish before they are handed back to the queue. */
+    shutdownGraceSeconds: number;
+  }>;
   model: Readonly<{
     apiKey: string | undefined;
     baseUrl: string | undefined;
@@ -228,6 +241,7 @@ export function readConfig(
       inProcess: e.REVUE_WORKERS,
       concurrency: e.REVUE_WORKER_CONCURRENCY,
       pollSeconds: e.REVUE_QUEUE_POLL_SECONDS,
+      shutdownGraceSeconds: e.REVUE_SHUTDOWN_GRACE_SECONDS,
     }),
     model: Object.freeze({
       apiKey: e.ANTHROPIC_API_KEY,

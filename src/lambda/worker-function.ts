@@ -1,6 +1,7 @@
 import type { Context } from "aws-lambda";
 import {
   deadLetterQueueOf,
+  HEARTBEAT_SECONDS,
   type JobHandler,
   type JobName,
   type JobPayloads,
@@ -101,12 +102,21 @@ async function fetchAndRun<N extends JobName>(
       resolve("out of time");
     }, msLeft());
   });
+  // The queues have heartbeats: a supervisor elsewhere (a long-running process on the same database)
+  // would fail a job not refreshed for HEARTBEAT_SECONDS. A refresh that fails is retried next time.
+  const heartbeat = setInterval(
+    () => {
+      deps.boss.touch(name, { id: job.id, retryCount: job.retryCount }).catch(() => {});
+    },
+    (HEARTBEAT_SECONDS * 1000) / 2,
+  );
   const attempt = runJob(name, { ...job, signal: controller.signal }, handler, {
     log: deps.log,
     metrics: deps.metrics,
   });
   const result = await Promise.race([attempt, outOfTime]);
   clearTimeout(timer);
+  clearInterval(heartbeat);
   if (result === "out of time") {
     // The handler saw the abort; whatever it still does, the job goes back to the queue.
     await deps.boss.fail(name, job.id, {

@@ -63,7 +63,10 @@ export type JobContext = {
   jobId: string;
   /** 0 on the first attempt. */
   retryCount: number;
-  /** Aborted when the worker is stopping or the job expired: hand the job back soon. */
+  /**
+   * Aborted when the job must stop: the worker is stopping and the shutdown grace is over (the job
+   * goes back to the queue), the job expired, or its heartbeat was lost. Return or throw soon.
+   */
   signal: AbortSignal;
 };
 
@@ -80,18 +83,29 @@ export function deadLetterQueueOf(name: JobName): string {
 type QueueDefinition = Omit<Queue, "name" | "deadLetter">;
 
 /**
+ * Every queue's heartbeat (pg-boss's minimum): a running job's worker refreshes it every 5 s, and a
+ * job not refreshed for 10 s belongs to a process that died, so the supervisor fails it (start-queue
+ * checks every 10 s) and it is retried, instead of staying `active` until `expireInSeconds` and,
+ * for a keyed queue, holding every newer job of its key behind it.
+ */
+export const HEARTBEAT_SECONDS = 10;
+
+/**
  * Queue settings per job.
  * Reviews use the `stately` policy keyed per pull request: at most one queued and one active job
  * per PR, so a burst of pushes collapses into one queued review that reads the newest head.
  */
 export const QUEUES: Record<JobName, QueueDefinition> = {
+  // The first retry comes 10-20 s after a failure: with the heartbeat (10 s) and the supervisor's
+  // 10 s round, a review whose process died runs again within a minute.
   "review-pull-request": {
     policy: "stately",
     retryLimit: 3,
-    retryDelay: 20,
+    retryDelay: 10,
     retryBackoff: true,
     retryDelayMax: 600,
     expireInSeconds: 15 * 60,
+    heartbeatSeconds: HEARTBEAT_SECONDS,
     notify: true,
   },
   // Keyed per repository (indexKey): a burst of pushes collapses into one queued job, and two
@@ -103,6 +117,7 @@ export const QUEUES: Record<JobName, QueueDefinition> = {
     retryBackoff: true,
     retryDelayMax: 900,
     expireInSeconds: 60 * 60,
+    heartbeatSeconds: HEARTBEAT_SECONDS,
     notify: true,
   },
   // Deletes rows only: any attempt is safe to repeat, and a drop that finds nothing is done.
@@ -113,6 +128,7 @@ export const QUEUES: Record<JobName, QueueDefinition> = {
     retryBackoff: true,
     retryDelayMax: 900,
     expireInSeconds: 15 * 60,
+    heartbeatSeconds: HEARTBEAT_SECONDS,
     notify: true,
   },
   // Team memory (src/memory): small jobs, each safe to retry (replies carry a marker, rows are
@@ -123,6 +139,7 @@ export const QUEUES: Record<JobName, QueueDefinition> = {
     retryDelay: 10,
     retryBackoff: true,
     expireInSeconds: 5 * 60,
+    heartbeatSeconds: HEARTBEAT_SECONDS,
     notify: true,
   },
   "learn-from-reply": {
@@ -132,6 +149,7 @@ export const QUEUES: Record<JobName, QueueDefinition> = {
     retryBackoff: true,
     retryDelayMax: 600,
     expireInSeconds: 10 * 60,
+    heartbeatSeconds: HEARTBEAT_SECONDS,
     notify: true,
   },
   "collect-reactions": {
@@ -140,6 +158,7 @@ export const QUEUES: Record<JobName, QueueDefinition> = {
     retryDelay: 30,
     retryBackoff: true,
     expireInSeconds: 10 * 60,
+    heartbeatSeconds: HEARTBEAT_SECONDS,
     notify: true,
   },
   // One queued or running at a time: a start and the schedule never ask GitHub twice at once
@@ -149,6 +168,7 @@ export const QUEUES: Record<JobName, QueueDefinition> = {
     retryLimit: 2,
     retryDelay: 60,
     expireInSeconds: 5 * 60,
+    heartbeatSeconds: HEARTBEAT_SECONDS,
     notify: true,
   },
 };

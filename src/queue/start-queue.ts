@@ -3,6 +3,13 @@ import type { Logger } from "pino";
 import type { DatabaseHandle } from "../db/open-database.ts";
 import { deadLetterQueueOf, QUEUES, type JobName } from "./jobs.ts";
 
+/**
+ * How often the supervisor fails jobs whose heartbeat stopped (and expires timed-out ones). pg-boss
+ * checks every 60 s by default, which alone would leave a dead process's job `active` for up to
+ * 70 s; one statement per queue every 10 s, taken by one process of many, is cheap.
+ */
+const SUPERVISE_SECONDS = 10;
+
 export type QueueOptions = {
   /** The schema pg-boss keeps its tables in. */
   schema?: string;
@@ -32,6 +39,8 @@ export async function startQueue(handle: DatabaseHandle, options: QueueOptions):
           schema,
           supervise: background,
           schedule: background,
+          superviseIntervalSeconds: SUPERVISE_SECONDS,
+          monitorIntervalSeconds: SUPERVISE_SECONDS,
           registerInstance: false,
         })
       : new PgBoss({
@@ -40,6 +49,8 @@ export async function startQueue(handle: DatabaseHandle, options: QueueOptions):
           max: background ? 4 : 1,
           connectionTimeoutMillis: 5000,
           useListenNotify: background,
+          superviseIntervalSeconds: SUPERVISE_SECONDS,
+          monitorIntervalSeconds: SUPERVISE_SECONDS,
           ...(background ? {} : { supervise: false, schedule: false }),
           application_name: "revue-queue",
         });

@@ -1,20 +1,38 @@
 import type { Job, PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import { toStorableText } from "../db/storable-text.ts";
+import { handBackJobs } from "./hand-back-jobs.ts";
 import { coerceError, PermanentJobError } from "./job-errors.ts";
 import type { JobHandler, JobName, JobPayloads } from "./jobs.ts";
 import type { Metrics } from "../metrics/create-metrics.ts";
 
 /**
+ * How a stopping worker gives its running jobs back: aborting `signal` aborts every running
+ * handler's signal, and each job whose handler then ends without completing goes back to the queue
+ * uncounted (hand-back-jobs.ts) instead of failing. `queueSchema` is pg-boss's schema.
+ */
+export type HandBack = { signal: AbortSignal; queueSchema: string };
+
+export type WorkOptions = {
+  log: Logger;
+  concurrency: number;
+  pollSeconds: number;
+  metrics?: Metrics;
+  handBack?: HandBack;
+};
+
+/**
  * Runs `handler` for each job of `name`: `concurrency` pollers, each running up to two jobs at once.
  * A thrown error fails the attempt and pg-boss retries with backoff; a PermanentJobError, or the
- * last retry, sends the job to its dead-letter queue. Returns the worker id (for offWork).
+ * last retry, sends the job to its dead-letter queue. While a handler runs, pg-boss refreshes its
+ * job's heartbeat (the queue's `heartbeatSeconds`), so a job whose process dies is failed and
+ * retried soon. Returns the worker id (for offWork).
  */
 export async function workJobs<N extends JobName>(
   boss: PgBoss,
   name: N,
   handler: JobHandler<N>,
-  options: { log: Logger; concurrency: number; pollSeconds: number; metrics?: Metrics },
+  options: WorkOptions,
 ): Promise<string> {
   return boss.work<JobPayloads[N]>(
     name,
@@ -29,9 +47,50 @@ export async function workJobs<N extends JobName>(
       burstWhenBatchFull: true,
       perJobResults: true,
     },
-    async (jobs: Job<JobPayloads[N]>[]) =>
-      Promise.all(jobs.map((job) => runJob(name, job, handler, options))),
+    async (jobs: Job<JobPayloads[N]>[]) => {
+      const handBack = options.handBack;
+      const stopped: Job<JobPayloads[N]>[] = [];
+      const results = await Promise.all(
+        jobs.map(async (job) => {
+          const result = await runJob(
+            name,
+            handBack ? { ...job, signal: AbortSignal.any([job.signal, handBack.signal]) } : job,
+            handler,
+            { ...options, handedBack: handBack?.signal },
+          );
+          if (result.status === "failed" && handBack?.signal.aborted) stopped.push(job);
+          return result;
+        }),
+      );
+      // Before pg-boss settles the batch: a job moved back to the queue is no longer active under
+      // this claim, so the failure pg-boss then records for it changes nothing.
+      if (handBack && stopped.length > 0)
+        await giveBack(boss, name, stopped, handBack, options.log);
+      return results;
+    },
   );
+}
+
+/** Hands `jobs` back; what cannot be handed back is failed by pg-boss and retried like a failure. */
+async function giveBack(
+  boss: PgBoss,
+  name: JobName,
+  jobs: Job<unknown>[],
+  handBack: HandBack,
+  log: Logger,
+): Promise<void> {
+  try {
+    const moved = await handBackJobs(boss, handBack.queueSchema, name, jobs);
+    log.info({ job: name, jobIds: moved }, "jobs handed back to the queue");
+    if (moved.length < jobs.length) {
+      log.warn(
+        { job: name, jobIds: jobs.map((job) => job.id).filter((id) => !moved.includes(id)) },
+        "jobs not handed back (no longer claimed, or their key already has a job waiting): failed instead",
+      );
+    }
+  } catch (error) {
+    log.error({ err: error, job: name }, "could not hand jobs back: they fail and retry instead");
+  }
 }
 
 /** How one attempt ended, in the shape pg-boss's `perJobResults` takes. */
@@ -45,13 +104,15 @@ export type JobResult = {
  * Runs one attempt of one job and says how it ended; never throws. Every log line of the job
  * carries its id and name and, when the payload has them, the delivery id, repository and pull
  * request. A PermanentJobError ends as `deadletter`; any other error as `failed` (retried), counted
- * in `metrics` by the error's name. Shared by `workJobs` and the Lambda worker.
+ * in `metrics` by the error's name, except an error thrown once `handedBack` is aborted: the
+ * worker is handing the job back, so it is logged as such and not counted. Shared by `workJobs`
+ * and the Lambda worker.
  */
 export async function runJob<N extends JobName>(
   name: N,
   job: Pick<Job<JobPayloads[N]>, "id" | "data" | "retryCount" | "signal">,
   handler: JobHandler<N>,
-  options: { log: Logger; metrics?: Metrics },
+  options: { log: Logger; metrics?: Metrics; handedBack?: AbortSignal },
 ): Promise<JobResult> {
   const log = options.log.child({
     jobId: job.id,
@@ -72,8 +133,12 @@ export async function runJob<N extends JobName>(
   } catch (thrown) {
     const error = coerceError(thrown);
     const permanent = error instanceof PermanentJobError;
-    log.error({ err: error, permanent, ms: Date.now() - started }, "job failed");
-    options.metrics?.jobFailures.inc({ job: name, cause: error.name || "Error" });
+    if (options.handedBack?.aborted && !permanent) {
+      log.info({ err: error, ms: Date.now() - started }, "job stopped: the worker is stopping");
+    } else {
+      log.error({ err: error, permanent, ms: Date.now() - started }, "job failed");
+      options.metrics?.jobFailures.inc({ job: name, cause: error.name || "Error" });
+    }
     return {
       id: job.id,
       status: permanent ? "deadletter" : "failed",

@@ -36,7 +36,11 @@ export type Runtime = {
   metrics: Metrics;
   /** What the job handlers are built from: the clients above, and the models and embedder. */
   workerDependencies: WorkerDependencies;
-  /** Stops the queue (running jobs get 25 s, then go back to it) and closes the database. */
+  /**
+   * Stops the queue and closes the database. Workers are stopped first (startWorkers' stop hands
+   * their jobs back after the grace); a handler still running 1 s later has its job failed, so it
+   * retries.
+   */
   close(): Promise<void>;
 };
 
@@ -96,7 +100,7 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     metrics,
     workerDependencies: { config, db: database.db, boss, log, probot, metrics, ...clients },
     close: async () => {
-      await boss.stop({ graceful: true, timeout: 25_000, close: true });
+      await boss.stop({ graceful: true, timeout: 1000, close: true });
       await database.close();
     },
   };

@@ -34,7 +34,10 @@ export type Revue = {
   setupMode: boolean;
   /** The Prometheus metrics this process records (undefined in setup mode). */
   metrics?: Metrics;
-  /** Stops taking work, lets running jobs finish (or hands them back), closes the database. */
+  /**
+   * Stops taking work, gives running jobs the shutdown grace (REVUE_SHUTDOWN_GRACE_SECONDS) and hands
+   * back what is still running, closes the database. Resolves within the grace and a few seconds.
+   */
   stop(): Promise<void>;
 };
 
@@ -115,7 +118,10 @@ export async function startRevue(options: StartOptions = {}): Promise<Revue> {
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      log.info("stopping: no new work taken, running jobs finish or are handed back");
+      log.info(
+        { graceSeconds: config.workers.shutdownGraceSeconds },
+        "stopping: no new work taken, running jobs finish within the grace or are handed back",
+      );
       await server?.stop();
       await metricsServer?.close();
       await stopWorkers();

@@ -6,12 +6,25 @@ import { createJobHandlers, type WorkerDependencies } from "./create-job-handler
 // Tests start workers with `startWorkers` and type their overrides with this.
 export type { WorkerDependencies } from "./create-job-handlers.ts";
 
+/** How long handlers get to return once their signal is aborted, before the stop goes on without them. */
+const HANDLER_EXIT_MS = 2000;
+
 /**
- * Starts a worker for every job. Returns a function that stops taking new jobs and waits for the
- * running ones to finish (pg-boss hands back what outlives the stop timeout).
+ * Starts a worker for every job. Returns a function that stops taking new jobs, gives the running
+ * ones `config.workers.shutdownGraceSeconds` to finish, then aborts their signals and hands them
+ * back to the queue uncounted (work-jobs.ts), so another worker runs them at once. It resolves at
+ * most HANDLER_EXIT_MS after the grace: a handler that ignores its signal is left to pg-boss's
+ * stop, which fails its job (retried like any failure).
  */
-export async function startWorkers(deps: WorkerDependencies): Promise<() => Promise<void>> {
+export async function startWorkers(
+  deps: WorkerDependencies & {
+    /** pg-boss's schema (default `pgboss`). */
+    queueSchema?: string;
+  },
+): Promise<() => Promise<void>> {
   const handlers = createJobHandlers(deps);
+  const handBack = new AbortController();
+  const queueSchema = deps.queueSchema ?? "pgboss";
   const started: JobName[] = [];
   const work = <N extends JobName>(name: N, options: Parameters<typeof workJobs>[3]) =>
     workJobs(deps.boss, name, handlers[name], options);
@@ -21,6 +34,7 @@ export async function startWorkers(deps: WorkerDependencies): Promise<() => Prom
       concurrency: deps.config.workers.concurrency,
       pollSeconds: deps.config.workers.pollSeconds,
       metrics: deps.metrics,
+      handBack: { signal: handBack.signal, queueSchema },
     });
     started.push(name);
   }
@@ -29,6 +43,24 @@ export async function startWorkers(deps: WorkerDependencies): Promise<() => Prom
   await sendJob(deps.boss, "redeliver-failed-deliveries", { reason: "start" });
   deps.log.info({ queues: started }, "workers started");
   return async () => {
-    for (const name of started) await deps.boss.offWork(name, { wait: true });
+    const drained = Promise.all(started.map((name) => deps.boss.offWork(name, { wait: true })));
+    if (await settlesWithin(drained, deps.config.workers.shutdownGraceSeconds * 1000)) return;
+    deps.log.warn(
+      { graceSeconds: deps.config.workers.shutdownGraceSeconds },
+      "shutdown grace over: handing running jobs back to the queue",
+    );
+    handBack.abort(new Error("the worker is stopping: the job goes back to the queue"));
+    await settlesWithin(drained, HANDLER_EXIT_MS);
   };
+}
+
+/** Whether `promise` settles within `ms`; the timer never outlives the answer. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(resolve, ms, false)));
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

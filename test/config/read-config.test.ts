@@ -72,6 +72,20 @@ describe("readConfig", () => {
     expect(() => readConfig({ REVUE_EMBEDDINGS: "huggingface" })).toThrow(/HF_TOKEN/);
   });
 
+  it("gives running jobs 20 s at shutdown unless REVUE_SHUTDOWN_GRACE_SECONDS says otherwise", () => {
+    expect(readConfig({}).workers.shutdownGraceSeconds).toBe(20);
+    expect(readConfig({ REVUE_SHUTDOWN_GRACE_SECONDS: "0" }).workers.shutdownGraceSeconds).toBe(0);
+    expect(readConfig({ REVUE_SHUTDOWN_GRACE_SECONDS: "7.5" }).workers.shutdownGraceSeconds).toBe(
+      7.5,
+    );
+    expect(() => readConfig({ REVUE_SHUTDOWN_GRACE_SECONDS: "soon" })).toThrow(
+      /REVUE_SHUTDOWN_GRACE_SECONDS: must be a number of seconds, such as 20 \(got "soon"\)/,
+    );
+    expect(() => readConfig({ REVUE_SHUTDOWN_GRACE_SECONDS: "-1" })).toThrow(
+      /REVUE_SHUTDOWN_GRACE_SECONDS: must be between 0 and 3600 seconds/,
+    );
+  });
+
   it("treats an empty variable as unset", () => {
     expect(readConfig({ DATABASE_URL: "", PORT: "" }).database.kind).toBe("pglite");
   });

@@ -1,9 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { Kysely, PostgresDialect, sql } from "kysely";
-import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeAnthropic } from "../helpers/fake-anthropic.ts";
 import { FakeGitHub } from "../helpers/fake-github.ts";
+import { freshServerDatabase } from "../helpers/server-database.ts";
 import { sendWebhook } from "../helpers/sign-webhook.ts";
 import { spawnRevue, type SpawnedRevue } from "../helpers/spawn-revue.ts";
 import { backends } from "../helpers/test-database.ts";
@@ -17,26 +15,6 @@ import {
 } from "../helpers/fixtures.ts";
 
 const SECRET = "e2e-webhook-secret";
-
-/** A fresh database on the test server (with pgvector), dropped afterwards. */
-async function freshServerDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = new Kysely<unknown>({
-    dialect: new PostgresDialect({
-      pool: new pg.Pool({ connectionString: process.env.TEST_DATABASE_URL, max: 1 }),
-    }),
-  });
-  const name = `revue_e2e_${randomBytes(4).toString("hex")}`;
-  await sql`CREATE DATABASE ${sql.id(name)}`.execute(admin);
-  const url = new URL(process.env.TEST_DATABASE_URL!);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      await sql`DROP DATABASE IF EXISTS ${sql.id(name)} WITH (FORCE)`.execute(admin);
-      await admin.destroy();
-    },
-  };
-}
 
 describe.each(backends)("npm start against a fake GitHub and a fake Claude (%s)", (backend) => {
   const cleanups: (() => Promise<unknown>)[] = [];

@@ -88,10 +88,13 @@ export async function createHarness(
     ...env,
   });
   const probot = createTestProbot(log);
-  const middleware = await createNodeMiddleware(createApp({ config, db: db.db, boss }), {
-    probot,
-    webhooksPath: "/api/github/webhooks",
-  });
+  const middleware = await createNodeMiddleware(
+    createApp({ config, db: db.db, boss, queueSchema: db.queueSchema }),
+    {
+      probot,
+      webhooksPath: "/api/github/webhooks",
+    },
+  );
   const server: Server = createServer((req, res) => {
     void middleware(req, res, () => res.writeHead(404).end());
   });
@@ -111,7 +114,15 @@ export async function createHarness(
         deliveryId,
       }),
     startWorkers: async (overrides = {}) => {
-      stopWorkers = await startWorkers({ config, db: db.db, boss, log, probot, ...overrides });
+      stopWorkers = await startWorkers({
+        config,
+        db: db.db,
+        boss,
+        log,
+        probot,
+        queueSchema: db.queueSchema,
+        ...overrides,
+      });
     },
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));

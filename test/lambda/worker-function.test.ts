@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createWorkerFunction, REDELIVERY_EVENT } from "../../src/lambda/worker-function.ts";
 import { createMetrics } from "../../src/metrics/create-metrics.ts";
 import { PermanentJobError } from "../../src/queue/job-errors.ts";
-import { deadLetterQueueOf, type ReviewJob } from "../../src/queue/jobs.ts";
+import { deadLetterQueueOf, HEARTBEAT_SECONDS, type ReviewJob } from "../../src/queue/jobs.ts";
 import { FakeAnthropic } from "../helpers/fake-anthropic.ts";
 import { createTestProbot } from "../helpers/revue-harness.ts";
 import { silentLogger } from "../helpers/silent-logger.ts";
@@ -134,6 +134,26 @@ describe.each(backends)("Lambda worker function on %s", (backend) => {
     expect(sawAbort).toBe(true);
     const [retry] = await harness().boss.findJobs("review-pull-request", { id: id! });
     expect(retry!.state).toBe("retry");
+  });
+
+  it("keeps the running job's heartbeat fresh, so no supervisor takes it for a dead one", async () => {
+    const id = await send(11);
+    const heartbeats: (Date | null | undefined)[] = [];
+    const drain = createWorkerFunction({
+      ...deps(),
+      handlers: {
+        "review-pull-request": async () => {
+          const read = async () =>
+            (await harness().boss.getJobById("review-pull-request", id!))?.heartbeatOn;
+          heartbeats.push(await read());
+          // Past one refresh (every HEARTBEAT_SECONDS / 2).
+          await new Promise((resolve) => setTimeout(resolve, (HEARTBEAT_SECONDS / 2) * 1000 + 800));
+          heartbeats.push(await read());
+        },
+      },
+    });
+    expect(await drain({}, lambdaContext(300_000))).toMatchObject({ completed: 1 });
+    expect(heartbeats[1]!.getTime()).toBeGreaterThan(heartbeats[0]!.getTime());
   });
 
   it("retries an ordinary failure and dead-letters a permanent one", async () => {
