@@ -48,9 +48,11 @@ export function createWorkerFunction(
   const handBackMs = deps.handBackMs ?? 10_000;
 
   return async (event, context) => {
-    // The template's second schedule: queue the redelivery of lost deliveries, then drain as usual.
+    // The template's second schedule: queue the redelivery of lost deliveries and the closing of
+    // orphaned reviews, then drain as usual.
     if (isRedeliveryEvent(event)) {
       await sendJob(deps.boss, "redeliver-failed-deliveries", { reason: "schedule" });
+      await sendJob(deps.boss, "close-orphan-reviews", { reason: "schedule" });
     }
     const summary: DrainSummary = {
       completed: 0,

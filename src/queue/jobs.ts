@@ -41,6 +41,15 @@ export type DropCodeIndexJob = {
  */
 export type RedeliverDeliveriesJob = { reason: "start" | "schedule" };
 
+/**
+ * Close the reviews whose job is over but whose row is still running (src/review/close-orphan-reviews.ts):
+ * sent when the workers start and every ORPHAN_SWEEP_CRON after.
+ */
+export type CloseOrphanReviewsJob = { reason: "start" | "schedule" };
+
+/** When orphaned reviews are looked for again (pg-boss cron, UTC). */
+export const ORPHAN_SWEEP_CRON = "*/5 * * * *";
+
 /** When the redelivery of failed deliveries runs again (pg-boss cron, UTC). */
 export const REDELIVERY_CRON = "*/10 * * * *";
 
@@ -53,6 +62,7 @@ export type JobPayloads = {
   "learn-from-reply": LearnFromReplyJob;
   "collect-reactions": CollectReactionsJob;
   "redeliver-failed-deliveries": RedeliverDeliveriesJob;
+  "close-orphan-reviews": CloseOrphanReviewsJob;
 };
 
 export type JobName = keyof JobPayloads;
@@ -166,6 +176,15 @@ export const QUEUES: Record<JobName, QueueDefinition> = {
   "redeliver-failed-deliveries": {
     policy: "exclusive",
     retryLimit: 2,
+    retryDelay: 60,
+    expireInSeconds: 5 * 60,
+    heartbeatSeconds: HEARTBEAT_SECONDS,
+    notify: true,
+  },
+  // Like the redelivery: one at a time; a run that fails is simply the next run's work.
+  "close-orphan-reviews": {
+    policy: "exclusive",
+    retryLimit: 1,
     retryDelay: 60,
     expireInSeconds: 5 * 60,
     heartbeatSeconds: HEARTBEAT_SECONDS,

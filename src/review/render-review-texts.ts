@@ -181,6 +181,21 @@ export function renderFailedCheckRun(
 }
 
 /**
+ * The check run of a review whose worker stopped (crashed or was killed) on its last attempt, so
+ * nothing will finish it (close-orphan-reviews.ts): failed, saying how to ask again.
+ */
+export function renderOrphanCheckRun(slug: string): CheckOutcome {
+  return {
+    kind: "failed",
+    title: "Not reviewed: Revue stopped before finishing",
+    summary:
+      "The worker reviewing this pull request stopped (it crashed or was killed) on its last " +
+      `attempt, so the review was never finished. Comment \`@${slug} re-review\` on the pull ` +
+      "request to try again. If this keeps happening, check Revue's logs.",
+  };
+}
+
+/**
  * The check run of a review that is on the pull request but could not be recorded: neutral, never
  * failed, since the review is there. Says what may follow (the next push may repeat comments).
  */

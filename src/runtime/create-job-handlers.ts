@@ -19,6 +19,7 @@ import {
   type ReviewJobDependencies,
 } from "../review/review-job-handler.ts";
 import { createRedeliveryJobHandler } from "../recovery/redelivery-job-handler.ts";
+import { createCloseOrphansJobHandler } from "../review/close-orphan-reviews.ts";
 import { createClients, type Clients } from "./create-clients.ts";
 
 /**
@@ -79,5 +80,6 @@ export function createJobHandlers(deps: WorkerDependencies): { [N in JobName]: J
     }),
     "drop-code-index": createDropIndexJobHandler({ db }),
     "redeliver-failed-deliveries": createRedeliveryJobHandler({ db, probot, now }),
+    "close-orphan-reviews": createCloseOrphansJobHandler({ db, boss: deps.boss, probot, now }),
   };
 }

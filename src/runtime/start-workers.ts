@@ -1,4 +1,4 @@
-import { REDELIVERY_CRON, type JobName } from "../queue/jobs.ts";
+import { ORPHAN_SWEEP_CRON, REDELIVERY_CRON, type JobName } from "../queue/jobs.ts";
 import { sendJob } from "../queue/send-job.ts";
 import { workJobs } from "../queue/work-jobs.ts";
 import { createJobHandlers, type WorkerDependencies } from "./create-job-handlers.ts";
@@ -41,6 +41,9 @@ export async function startWorkers(
   // Deliveries lost while Revue was down or failing: asked for again now, and every 10 minutes.
   await deps.boss.schedule("redeliver-failed-deliveries", REDELIVERY_CRON, { reason: "schedule" });
   await sendJob(deps.boss, "redeliver-failed-deliveries", { reason: "start" });
+  // Reviews whose worker died on their last attempt: their check runs closed, now and every 5 minutes.
+  await deps.boss.schedule("close-orphan-reviews", ORPHAN_SWEEP_CRON, { reason: "schedule" });
+  await sendJob(deps.boss, "close-orphan-reviews", { reason: "start" });
   deps.log.info({ queues: started }, "workers started");
   return async () => {
     const drained = Promise.all(started.map((name) => deps.boss.offWork(name, { wait: true })));
