@@ -1,3 +1,4 @@
+import type { AddressInfo } from "node:net";
 import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import { Server, type ProbotOctokit } from "probot";
@@ -7,7 +8,7 @@ import { ConfigError, readConfig, type Config } from "../config/read-config.ts";
 import type { DatabaseHandle } from "../db/open-database.ts";
 import type { Metrics } from "../metrics/create-metrics.ts";
 import { serveMetrics } from "../app/serve-metrics.ts";
-import { startSetupServer } from "../setup/start-setup-server.ts";
+import { browserUrl, startSetupServer } from "../setup/start-setup-server.ts";
 import { buildRuntime } from "./build-runtime.ts";
 import { createLogger } from "./create-logger.ts";
 import { startWorkers, type WorkerDependencies } from "./start-workers.ts";
@@ -99,10 +100,19 @@ export async function startRevue(options: StartOptions = {}): Promise<Revue> {
       verify: (payload, signature) => webhooks.verify(payload, signature),
       log,
     });
+    const { port } = httpServer.address() as AddressInfo;
+    log.info(
+      `Revue is up: webhooks at ${browserUrl(config.http.host, port)}/ (and /api/github/webhooks), health at /health and /ready`,
+    );
   }
 
   let stopWorkers = async () => {};
   if (role === "worker" || (role === "all" && config.workers.inProcess)) {
+    if (!config.model.apiKey && !options.workerOverrides?.model) {
+      log.warn(
+        "ANTHROPIC_API_KEY is not set: every review will end with a check run saying so. Set it (in .env or the environment) and restart.",
+      );
+    }
     stopWorkers = await startWorkers({ ...runtime.workerDependencies, ...options.workerOverrides });
   }
   // A workers-only process has no web server: METRICS_PORT gives it a /metrics of its own.

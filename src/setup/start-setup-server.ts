@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { Probot, Server } from "probot";
 import type { Config } from "../config/read-config.ts";
@@ -33,10 +34,14 @@ export async function startSetupServer(options: {
   const server = new Server({
     host: config.http.host,
     port: config.http.port,
-    log,
+    // A request line per page view at info is noise while a person clicks through the setup.
+    log: withQuietHttpLog(log),
     // Probot needs an App to start its server; in setup mode it never authenticates (probot#1512).
     Probot: Probot.defaults({ appId: 1, privateKey: "unused in setup mode", log }),
   });
+  // The port is known once listening (PORT=0 picks one).
+  let port = config.http.port;
+  server.addHandler(setupHealthRoutes(() => port));
   server.addHandler(
     manifestConversionRoute({
       apiBaseUrl: config.github.apiBaseUrl,
@@ -60,8 +65,54 @@ export async function startSetupServer(options: {
       },
     }),
   );
-  await server.start();
+  const httpServer = await server.start();
+  port = (httpServer.address() as AddressInfo).port;
+  log.info(
+    `open ${browserUrl(config.http.host, port)} in a browser to create the GitHub App (setup mode)`,
+  );
   return server;
+}
+
+/**
+ * The address a person opens: `localhost` for a server listening on every interface (the
+ * `0.0.0.0` of Probot's own start line is not an address a browser goes to).
+ */
+export function browserUrl(host: string, port: number): string {
+  const shown = ["0.0.0.0", "::", ""].includes(host) ? "localhost" : host;
+  return `http://${shown.includes(":") ? `[${shown}]` : shown}:${port}`;
+}
+
+/**
+ * `/health` answers 200 (the process is up) and `/ready` 503 saying the App does not exist yet,
+ * so a container's health check and a load balancer see setup mode for what it is.
+ */
+function setupHealthRoutes(port: () => number): SetupHandler {
+  return async (req, res) => {
+    const path = req.url?.split("?")[0];
+    if (req.method !== "GET" || (path !== "/health" && path !== "/ready")) return false;
+    const body =
+      path === "/health"
+        ? { status: "ok", mode: "setup" }
+        : {
+            status: "setup",
+            reason: `the GitHub App does not exist yet: open ${browserUrl("localhost", port())} to create it, then restart Revue`,
+          };
+    res.writeHead(path === "/health" ? 200 : 503, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+    return true;
+  };
+}
+
+/** `log`, except that Probot's per-request `http` logger writes only warnings and errors. */
+function withQuietHttpLog(log: Logger): Logger {
+  const quiet = Object.create(log) as Logger;
+  const child: Logger["child"] = (bindings, options) => {
+    const made = log.child(bindings, options);
+    if (bindings.name === "http") made.level = "warn";
+    return made;
+  };
+  quiet.child = child;
+  return quiet;
 }
 
 /**
