@@ -83,7 +83,9 @@ const WINDOW = 48;
 
 /**
  * Decodes what follows a `<` (ending at `from`) the way a lenient reader would, up to WINDOW
- * characters or the first character no tag name contains; a run of spaces counts as one.
+ * characters or the first character no tag name contains. A run of separators counts as one: a
+ * space if it is all spaces (a name may follow), else `_` (it may join a name's words, however
+ * long the run).
  */
 function decodedAfter(text: string, from: number): string {
   const unit = STICKY_UNIT;
@@ -94,9 +96,10 @@ function decodedAfter(text: string, from: number): string {
     if (!match) break;
     for (const char of decodeUnit(match[0])) {
       if (!TAG_ALPHABET.test(char)) return window + char;
-      if (/\s/.test(char)) {
-        if (!window.endsWith(" ")) window += " ";
-      } else window += char;
+      const separator = /\s/.test(char) ? " " : /[_-]/.test(char) ? "_" : "";
+      if (separator === "") window += char;
+      else if (!/[ _]$/.test(window)) window += separator;
+      else if (separator === "_") window = `${window.slice(0, -1)}_`;
     }
   }
   return window;
@@ -111,8 +114,8 @@ function decodedAfter(text: string, from: number): string {
  * spelling) that opens the tag becomes DEFUSED_BRACKET; everything else is left as it is, so code
  * stays readable (`</diff>` becomes `‹/diff>`) and nothing between tags is lost.
  *
- * Each `<` is followed for at most WINDOW decoded characters (plus the spaces of a run), so the
- * cost is linear in the text. Pure and idempotent; never throws.
+ * Each `<` is followed for at most WINDOW decoded characters (plus the separators of a run), so
+ * the cost is linear in the text. Pure and idempotent; never throws.
  */
 export function neutralizePromptTags(text: string): string {
   let out = "";
