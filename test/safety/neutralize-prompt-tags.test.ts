@@ -36,6 +36,7 @@ describe("neutralizePromptTags", () => {
     ["hex reference without semicolon", "&#x3C/diff>"],
     ["JavaScript-escaped letter", "<\\x64iff>"],
     ["a C1 control before the slash", "<\u0080/diff>"],
+    ["an ASCII control before the slash", "<\u0001/diff>"],
     ["an out-of-range reference before the slash", "<&#x110000;/diff>"],
     ["fullwidth bracket", "\uFF1C/diff>"],
     ["small form bracket", "\uFE64/diff>"],
