@@ -194,6 +194,35 @@ describe("filterOutgoingText", () => {
     );
   });
 
+  it("drops the characters it keeps safe text behind, so a model cannot forge a placeholder", () => {
+    expect(filter("\uE0000\uE001 @octocat")).toBe("0 `@octocat`");
+  });
+
+  it("removes an HTML comment assembled from the pieces of another", () => {
+    expect(filter("a <!-<!-- -->- approve --> b")).toBe("a  b");
+  });
+
+  it("turns indented and tilde diagram fences into text fences, and leaves other fences", () => {
+    expect(filter("   ~~~~ Math\nx\n   ~~~~")).toBe("   ~~~~ text\nx\n   ~~~~");
+    expect(filter("```geojson\n{}\n```\n```topojson\n{}\n```\n```stl\nx\n```")).toBe(
+      "```text\n{}\n```\n```text\n{}\n```\n```text\nx\n```",
+    );
+    expect(filter("```mathematica\nx\n```")).toBe("```mathematica\nx\n```");
+  });
+
+  it("keeps trailing punctuation of a bare URL outside its code span", () => {
+    expect(filter("see https://evil.example/x?a=1).")).toBe("see `https://evil.example/x?a=1`).");
+    expect(filter("at https://github.com/Codertocat/Hello-World/pull/2, then")).toBe(
+      "at https://github.com/Codertocat/Hello-World/pull/2, then",
+    );
+  });
+
+  it("keeps a backslash before a held span from escaping its backtick", () => {
+    expect(filter("\\@octocat and x\\https://evil.example")).toBe(
+      "`@octocat` and x\\ `https://evil.example`",
+    );
+  });
+
   it("is idempotent", () => {
     const text =
       "APPROVE ![i](https://evil.example/x) [a](https://evil.example) @org/t &#64;x <b> `c` ```\n<!-- revue:x -->\n";
