@@ -87,6 +87,8 @@ describe("neutralizePromptTags", () => {
     "<\\/\\/diff>",
     "<\u2044\u2044diff>",
     "<&#x10FFFF;diff>",
+    "< _diff>",
+    "< dif f>",
   ])("leaves %j, which is no tag, as it is", (text) => {
     expect(promptTagsIn(text)).toEqual([]);
     expect(neutralizePromptTags(text)).toBe(text);
