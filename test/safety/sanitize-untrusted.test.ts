@@ -14,7 +14,7 @@ describe("sanitizeUntrusted", () => {
       "visible\n\n\nend".replace(/\n{3,}/g, "\n\n"),
     );
     // Indented up to three spaces, with or without a label or a title; not a real link definition.
-    expect(sanitizeUntrusted("a\n   []: #\n[c]:\t<> x\nb")).toBe("a\n\nb");
+    expect(sanitizeUntrusted("a\n   []: #\n[c]:\t<> x\n[d]:#\nb")).toBe("a\n\nb");
     expect(sanitizeUntrusted("    [a]: #\n[b]: #section\n[c]: https://x.example")).toBe(
       "[a]: #\n[b]: #section\n[c]: https://x.example",
     );
