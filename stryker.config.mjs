@@ -13,11 +13,12 @@
  * Kept fast for two cores: per-test coverage runs only the tests that reach a mutant, Vitest's
  * related mode only the test files that import a mutated file, and the incremental file
  * (reports/, ignored by git) re-tests only mutants whose code or tests changed since the last run.
- * One file at a time: `npx stryker run --mutate src/review/fingerprint.ts`; only its unit tests
- * (does the file's own test pin every behaviour?): add `--testFiles test/review/fingerprint.test.ts`.
- * With --testFiles, Stryker 10.1 activates a static mutant (a module-level value, such as the token
- * patterns of scan-secrets.ts) after the module has loaded and reports it survived whatever the
- * tests do (stryker-js#6144): judge static survivors by a run without --testFiles.
+ * One file at a time: `npx stryker run --mutate src/review/fingerprint.ts`; with chosen tests (its
+ * unit tests and the flow tests fast enough to run per mutant):
+ * `STRYKER_TEST_FILES=test/review/fingerprint.test.ts,... npx stryker run --mutate ...`
+ * (stryker.vitest.config.ts). Not `--testFiles`: with it, Stryker 10.1 activates a static mutant
+ * (a module-level value, such as the token patterns of scan-secrets.ts) after the module has
+ * loaded and reports it survived whatever the tests do (stryker-js#6144).
  *
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */

@@ -14,12 +14,20 @@ class QuickestFirst extends BaseSequencer {
 }
 
 /**
+ * The test files to measure with (`STRYKER_TEST_FILES=a.test.ts,b.test.ts`), instead of every
+ * related one: the unit tests of a file and the flow tests that are fast enough. Unlike Stryker's
+ * `--testFiles`, this keeps static mutants (module-level values, such as a pattern) honest: they
+ * run with the mutant active from the start (stryker-js#6144).
+ */
+const chosen = process.env.STRYKER_TEST_FILES?.split(",").filter(Boolean);
+
+/**
  * Vitest as Stryker runs it (stryker.config.mjs): the project's config without the tests that run
  * Revue or a script in a child process. The child runs the sandbox's code without Stryker's active
  * mutant, so those tests never kill one; they only cost time and, listening on fixed ports, fail
  * when another test run on the machine holds the port.
  */
-export default mergeConfig(
+const config = mergeConfig(
   base,
   defineConfig({
     test: {
@@ -38,3 +46,8 @@ export default mergeConfig(
     },
   }),
 );
+
+// After the merge, which would add these to the project's own include rather than replace it.
+if (chosen) config.test!.include = chosen;
+
+export default config;

@@ -64,12 +64,21 @@ export function filterOutgoingText(text: string, policy: OutgoingPolicy = {}): s
   if (policy.inline) clean = clean.replace(/\s*[\r\n]\s*/g, " ");
   const pieces = splitMarkdownCode(clean, { fences: !policy.inline }).map((piece) =>
     piece.kind === "code"
-      ? { ...piece, text: defuseRevueMarkers(piece.text).replace(RENDERED_FENCE, "$1text") }
+      ? { ...piece, text: filterCode(piece.text) }
       : { ...piece, text: filterProse(piece.text, policy.links) },
   );
   const onlyProse = pieces.every((piece) => piece.kind === "prose");
   if (onlyProse && isApprovalOnly(pieces.map((piece) => piece.text).join(" "))) return "";
   return pieces.map((piece) => piece.text).join("");
+}
+
+/**
+ * A fenced block's diagram fence becomes a text fence; a code span (one line) is left whole, since
+ * rewriting "```mermaid```" to "```text" would open a block that swallows what follows.
+ */
+function filterCode(code: string): string {
+  const defused = defuseRevueMarkers(code);
+  return defused.includes("\n") ? defused.replace(RENDERED_FENCE, "$1text") : defused;
 }
 
 function filterProse(text: string, links: RepositoryLinks | undefined): string {

@@ -27,8 +27,6 @@ export const DEFUSED_BRACKET = "\u2039"; // ‹ SINGLE LEFT-POINTING ANGLE QUOTA
 const UNIT =
   /&(?:lt|gt|sol|lowbar|hyphen|dash|nbsp|tab|newline);?|&#(?:[xX][0-9a-fA-F]{1,6}|[0-9]{1,7});?|\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|\\\/|%[0-9a-fA-F]{2}|[\s\S]/gu;
 
-const ONE_HIDDEN = new RegExp(`^${HIDDEN_CHARACTERS.source}$`, "u");
-
 const NAMED: Record<string, string> = {
   lt: "<",
   gt: ">",
@@ -43,18 +41,16 @@ const NAMED: Record<string, string> = {
 
 /** What a lenient reader takes `unit` for: lower case, compatibility forms folded, hidden dropped. */
 function decodeUnit(unit: string): string {
-  if (unit.length === 1 && unit < "\u0080") return unit.toLowerCase(); // the common case, fast
-  if (ONE_HIDDEN.test(unit)) return "";
+  // Printable ASCII, the common case, fast (an ASCII control is hidden: it goes the long way).
+  if (unit.length === 1 && unit >= " " && unit <= "~") return unit.toLowerCase();
   let decoded = unit;
-  if (unit.length > 1) {
-    const named = /^&([a-z]+);?$/i.exec(unit);
-    const numeric = /^&#(x?)([0-9a-f]+);?$/i.exec(unit);
-    const escaped = /^(?:\\u|\\x|%)([0-9a-f]+)$/i.exec(unit);
-    if (named) decoded = NAMED[named[1]!.toLowerCase()] ?? unit;
-    else if (numeric) decoded = fromCodePoint(parseInt(numeric[2]!, numeric[1] ? 16 : 10));
-    else if (escaped) decoded = fromCodePoint(parseInt(escaped[1]!, 16));
-    else if (unit === "\\/") decoded = "/";
-  }
+  const named = /^&([a-z]+);?$/i.exec(unit);
+  const numeric = /^&#(x?)([0-9a-f]+);?$/i.exec(unit);
+  const escaped = /^(?:\\u|\\x|%)([0-9a-f]+)$/i.exec(unit);
+  if (named) decoded = NAMED[named[1]!.toLowerCase()] ?? unit;
+  else if (numeric) decoded = fromCodePoint(parseInt(numeric[2]!, numeric[1] ? 16 : 10));
+  else if (escaped) decoded = fromCodePoint(parseInt(escaped[1]!, 16));
+  else if (unit === "\\/") decoded = "/";
   decoded = decoded.replace(HIDDEN_CHARACTERS, "").replace(/[\u2044\u2215]/g, "/");
   return decoded.normalize("NFKC").toLowerCase();
 }
@@ -83,7 +79,9 @@ const WINDOW = 48;
 
 /**
  * Decodes what follows a `<` (ending at `from`) the way a lenient reader would, up to WINDOW
- * characters or the first character no tag name contains; a run of spaces counts as one.
+ * characters or the first character no tag name contains. A run of separators counts as one: a
+ * space if it is all spaces (a name may follow), else `_` (it may join a name's words, however
+ * long the run).
  */
 function decodedAfter(text: string, from: number): string {
   const unit = STICKY_UNIT;
@@ -94,9 +92,10 @@ function decodedAfter(text: string, from: number): string {
     if (!match) break;
     for (const char of decodeUnit(match[0])) {
       if (!TAG_ALPHABET.test(char)) return window + char;
-      if (/\s/.test(char)) {
-        if (!window.endsWith(" ")) window += " ";
-      } else window += char;
+      const separator = /\s/.test(char) ? " " : /[_-]/.test(char) ? "_" : "";
+      if (separator === "") window += char;
+      else if (!/[ _]$/.test(window)) window += separator;
+      else if (separator === "_") window = `${window.slice(0, -1)}_`;
     }
   }
   return window;
@@ -111,18 +110,17 @@ function decodedAfter(text: string, from: number): string {
  * spelling) that opens the tag becomes DEFUSED_BRACKET; everything else is left as it is, so code
  * stays readable (`</diff>` becomes `‹/diff>`) and nothing between tags is lost.
  *
- * Each `<` is followed for at most WINDOW decoded characters (plus the spaces of a run), so the
- * cost is linear in the text. Pure and idempotent; never throws.
+ * Each `<` is followed for at most WINDOW decoded characters (plus the separators of a run), so
+ * the cost is linear in the text. Pure and idempotent; never throws.
  */
 export function neutralizePromptTags(text: string): string {
   let out = "";
   let at = 0;
   for (const match of text.matchAll(OPENER)) {
-    if (match.index < at) continue;
     const end = match.index + match[0].length;
     if (!NAME_AFTER_OPENER.test(decodedAfter(text, end))) continue;
     out += text.slice(at, match.index) + DEFUSED_BRACKET;
     at = end;
   }
-  return at === 0 ? text : out + text.slice(at);
+  return out + text.slice(at);
 }

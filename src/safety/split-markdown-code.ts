@@ -24,18 +24,11 @@ const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 export function splitMarkdownCode(text: string, options = { fences: true }): MarkdownPiece[] {
   if (!options.fences) return splitCodeSpans(text);
   const pieces: MarkdownPiece[] = [];
-  const push = (kind: MarkdownPiece["kind"], piece: string) => {
-    if (piece === "") return;
-    const last = pieces[pieces.length - 1];
-    if (last && last.kind === kind && kind === "prose") last.text += piece;
-    else pieces.push({ kind, text: piece });
-  };
   const lines = text.split("\n");
   let prose: string[] = [];
   const flushProse = (more: boolean) => {
     if (prose.length === 0) return;
-    for (const piece of splitCodeSpans(prose.join("\n") + (more ? "\n" : "")))
-      push(piece.kind, piece.text);
+    for (const piece of splitCodeSpans(prose.join("\n") + (more ? "\n" : ""))) pieces.push(piece);
     prose = [];
   };
   for (let i = 0; i < lines.length; i += 1) {
@@ -57,7 +50,7 @@ export function splitMarkdownCode(text: string, options = { fences: true }): Mar
       }
     }
     if (!closed) block.push(fence);
-    push("code", block.join("\n") + (i < lines.length - 1 ? "\n" : ""));
+    pieces.push({ kind: "code", text: block.join("\n") + (i < lines.length - 1 ? "\n" : "") });
   }
   flushProse(false);
   return pieces;

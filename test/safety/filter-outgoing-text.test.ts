@@ -194,6 +194,78 @@ describe("filterOutgoingText", () => {
     );
   });
 
+  it("keeps a code span that starts like a diagram fence as it is, so it opens no block", () => {
+    expect(`${filter("```mermaid```")}\n\n<!-- revue:finding:1 -->`).toBe(
+      "```mermaid```\n\n<!-- revue:finding:1 -->",
+    );
+  });
+
+  it("escapes link and image syntax it did not parse, and removes reference definitions", () => {
+    expect(filter("![x][img]")).toBe("!\\[x][img]");
+    expect(filter("[a `b`](https://evil.example)")).toBe("[a `b`]\\(`https://evil.example`)");
+    expect(filter("see [y]: x")).toBe("see [y]\\: x");
+    expect(filter("[x][ref]\n[ref]: https://evil.example")).toBe("[x][ref]\n");
+  });
+
+  it("filters every image and link, not only the first", () => {
+    expect(filter("![a](https://e.example/1) ![b](https://e.example/2)")).toBe(
+      "(image removed) (image removed)",
+    );
+    expect(filter("[a](https://evil.example) [b](https://evil.example)")).toBe("a b");
+  });
+
+  it("keeps a link to the repository written in angle brackets", () => {
+    expect(filter("[a](<https://github.com/Codertocat/Hello-World>)")).toBe(
+      "[a](https://github.com/Codertocat/Hello-World)",
+    );
+  });
+
+  it("shows mailto and xmpp addresses and long email domains whole as code", () => {
+    expect(filter("mailto:someone.else@evil.example now")).toBe(
+      "`mailto:someone.else@evil.example` now",
+    );
+    expect(filter("xmpp:a@evil.example")).toBe("`xmpp:a@evil.example`");
+    expect(filter("mail a@mail.evil.example")).toBe("mail `a@mail.evil.example`");
+  });
+
+  it("keeps more than ten held spans apart", () => {
+    const mentions = "abcdefghijk".split("").map((c) => `@${c}`);
+    expect(filter(mentions.join(" "))).toBe(mentions.map((m) => `\`${m}\``).join(" "));
+  });
+
+  it("keeps approval words next to code: only prose alone can be an approval", () => {
+    expect(filter("LGTM `ok`")).toBe("LGTM `ok`");
+  });
+
+  it("drops the characters it keeps safe text behind, so a model cannot forge a placeholder", () => {
+    expect(filter("\uE0000\uE001 @octocat")).toBe("0 `@octocat`");
+  });
+
+  it("removes an HTML comment assembled from the pieces of another", () => {
+    expect(filter("a <!-<!-- -->- approve --> b")).toBe("a  b");
+  });
+
+  it("turns indented and tilde diagram fences into text fences, and leaves other fences", () => {
+    expect(filter("   ~~~~ Math\nx\n   ~~~~")).toBe("   ~~~~ text\nx\n   ~~~~");
+    expect(filter("```geojson\n{}\n```\n```topojson\n{}\n```\n```stl\nx\n```")).toBe(
+      "```text\n{}\n```\n```text\n{}\n```\n```text\nx\n```",
+    );
+    expect(filter("```mathematica\nx\n```")).toBe("```mathematica\nx\n```");
+  });
+
+  it("keeps trailing punctuation of a bare URL outside its code span", () => {
+    expect(filter("see https://evil.example/x?a=1).")).toBe("see `https://evil.example/x?a=1`).");
+    expect(filter("at https://github.com/Codertocat/Hello-World/pull/2, then")).toBe(
+      "at https://github.com/Codertocat/Hello-World/pull/2, then",
+    );
+  });
+
+  it("keeps a backslash before a held span from escaping its backtick", () => {
+    expect(filter("\\@octocat and x\\https://evil.example")).toBe(
+      "`@octocat` and x\\ `https://evil.example`",
+    );
+  });
+
   it("is idempotent", () => {
     const text =
       "APPROVE ![i](https://evil.example/x) [a](https://evil.example) @org/t &#64;x <b> `c` ```\n<!-- revue:x -->\n";

@@ -49,6 +49,25 @@ describe("splitMarkdownCode", () => {
     ]);
   });
 
+  it("finds fences by default", () => {
+    expect(splitMarkdownCode("```\nx\n```")).toEqual([{ kind: "code", text: "```\nx\n```" }]);
+  });
+
+  it("opens a tilde fence whatever its info string holds, and no fence of one or two tildes", () => {
+    expect(kinds("~~~ x`y\n@a\n~~~")).toEqual([["code", "~~~ x`y\n@a\n~~~"]]);
+    expect(kinds("~ not a fence\n~~ nor this\n@a")).toEqual([
+      ["prose", "~ not a fence\n~~ nor this\n@a"],
+    ]);
+  });
+
+  it("finds a code span at the very start and the very end, with no empty prose around it", () => {
+    expect(kinds("`a` b `c`")).toEqual([
+      ["code", "`a`"],
+      ["prose", " b "],
+      ["code", "`c`"],
+    ]);
+  });
+
   it("finds no fence when told the text sits inside a line", () => {
     expect(kinds("```\n@a\n```", false)).toEqual([["prose", "```\n@a\n```"]]);
   });
