@@ -50,7 +50,8 @@ export async function reviewPullRequest(
     return { status: "duplicate", reviewId: earlier.id };
   }
   const inputs = await loadReviewInputs(deps, job);
-  const decision = decideReview(inputs, job, deps.model);
+  const fullReviewOwed = inputs.fullReviewRequest !== null || earlier?.trigger === "command-full";
+  const decision = decideReview({ ...inputs, fullReviewOwed }, job, deps.model);
   if (decision.kind !== "review") {
     return reportNoReview(deps, job, earlier, inputs, decision, attempt);
   }

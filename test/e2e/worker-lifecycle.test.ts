@@ -31,7 +31,7 @@ async function holdingModel(anthropic: FakeAnthropic, held: number) {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     arrivals.push(Date.now());
     if (arrivals.length <= held) return;
-    const [status, text, headers] = anthropic.handle(
+    const [status, text, headers] = await anthropic.handle(
       JSON.parse(Buffer.concat(chunks).toString("utf8")),
     );
     res.writeHead(status, headers).end(text);
