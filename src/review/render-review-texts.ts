@@ -143,6 +143,19 @@ export function renderSupersededCheckRun(newerHeadSha: string): CheckOutcome {
 }
 
 /**
+ * The check run a retried review started on a commit that another review covered while it waited:
+ * neutral, pointing at that review.
+ */
+export function renderAlreadyReviewedCheckRun(headSha: string): CheckOutcome {
+  const head = headSha.slice(0, 7);
+  return {
+    kind: "skipped",
+    title: `Not reviewed again: ${head} already has a review`,
+    summary: `Another review of ${head} was posted while this one waited to retry; see that review and its summary comment.`,
+  };
+}
+
+/**
  * The note above the summary, and the check run's first line, when a newer head arrived while the
  * review of `headSha` was being posted: the review stays, but it is of an older head.
  */

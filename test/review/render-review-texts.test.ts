@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   NOT_INLINE_NOTE,
+  renderAlreadyReviewedCheckRun,
   renderFailedCheckRun,
   renderFallbackNote,
   renderNoModelCheckRun,
@@ -120,6 +121,15 @@ describe("the check run of a pull request not reviewed", () => {
       title: "Superseded by a newer push (9999999)",
       summary:
         "A newer commit (9999999) was pushed while this one was reviewed, so nothing was posted for this one; Revue reviews the newest.",
+    });
+  });
+
+  it("points a retried review whose commit another review covered at that review", () => {
+    expect(renderAlreadyReviewedCheckRun(HEAD)).toEqual({
+      kind: "skipped",
+      title: "Not reviewed again: ec26c3e already has a review",
+      summary:
+        "Another review of ec26c3e was posted while this one waited to retry; see that review and its summary comment.",
     });
   });
 

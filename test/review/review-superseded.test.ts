@@ -29,9 +29,10 @@ const OVERLOADED: ModelReply = {
  * A newer push supersedes the review in flight: whenever the head moves (before the model call,
  * during it, after the inline review is posted, or between two attempts), no review of the older
  * head is posted once that is known, nothing is paid for it once that is known, and its check run
- * is closed saying which head replaced it, never left in progress.
+ * is closed saying which head replaced it, never left in progress. The same holds for a retried
+ * review whose head another review covered while it waited.
  */
-describe.each(backends)("a newer push during a review on %s", (backend) => {
+describe.each(backends)("a review overtaken in flight on %s", (backend) => {
   const { harness, github } = useHarness(backend);
   let anthropic: FakeAnthropic;
 
@@ -67,6 +68,24 @@ describe.each(backends)("a newer push during a review on %s", (backend) => {
     return run!.output as { title: string; summary: string };
   }
 
+  /** The row of a review of `headSha` that another job posted. */
+  async function postedReviewOf(headSha: string) {
+    await harness()
+      .db.db.insertInto("reviews")
+      .values({
+        installation_id: INSTALLATION_ID,
+        repository_id: REPOSITORY_ID,
+        pull_number: PULL_NUMBER,
+        base_sha: BASE_SHA,
+        head_sha: headSha,
+        from_sha: BASE_SHA,
+        trigger: "synchronize",
+        mode: "full",
+        status: "posted",
+      })
+      .execute();
+  }
+
   async function reviewOpenedPullRequest() {
     await harness().send("pull_request", pullRequestOpened());
     await harness().startWorkers();
@@ -79,7 +98,10 @@ describe.each(backends)("a newer push during a review on %s", (backend) => {
     installModel([{ review: modelReview() }]);
     pushAfter("GET", /\/pulls\/2\/files/);
     const row = await reviewOpenedPullRequest();
-    expect(row).toMatchObject({ status: "superseded", status_reason: `newer head ${NEWER_HEAD}` });
+    expect(row).toMatchObject({
+      status: "superseded",
+      status_reason: `newer head ${NEWER_HEAD}`,
+    });
     expect(anthropic.requests).toHaveLength(0);
     expect(github().calls("POST", /\/pulls\/2\/reviews$/)).toHaveLength(0);
     expect(github().calls("POST", /\/issues\/2\/comments$/)).toHaveLength(0);
@@ -90,7 +112,10 @@ describe.each(backends)("a newer push during a review on %s", (backend) => {
     installModel([{ review: modelReview() }]);
     anthropic.beforeReply = push;
     const row = await reviewOpenedPullRequest();
-    expect(row).toMatchObject({ status: "superseded", status_reason: `newer head ${NEWER_HEAD}` });
+    expect(row).toMatchObject({
+      status: "superseded",
+      status_reason: `newer head ${NEWER_HEAD}`,
+    });
     expect(anthropic.requests).toHaveLength(1);
     expect(github().calls("POST", /\/pulls\/2\/reviews$/)).toHaveLength(0);
     expect(github().calls("POST", /\/issues\/2\/comments$/)).toHaveLength(0);
@@ -141,20 +166,7 @@ describe.each(backends)("a newer push during a review on %s", (backend) => {
     anthropic.beforeReply = async (index) => {
       if (index !== 0) return;
       push();
-      await harness()
-        .db.db.insertInto("reviews")
-        .values({
-          installation_id: INSTALLATION_ID,
-          repository_id: REPOSITORY_ID,
-          pull_number: PULL_NUMBER,
-          base_sha: BASE_SHA,
-          head_sha: NEWER_HEAD,
-          from_sha: BASE_SHA,
-          trigger: "synchronize",
-          mode: "full",
-          status: "posted",
-        })
-        .execute();
+      await postedReviewOf(NEWER_HEAD);
     };
     await harness().send("pull_request", pullRequestOpened());
     await harness().startWorkers();
@@ -168,5 +180,23 @@ describe.each(backends)("a newer push during a review on %s", (backend) => {
     expect(anthropic.requests).toHaveLength(2); // the first attempt's, none after the push
     expect(github().calls("POST", /\/pulls\/2\/reviews$/)).toHaveLength(0);
     expect(onlyCheckRun().title).toBe(`Superseded by a newer push (${NEWER})`);
+  });
+
+  it("between two attempts, once the same head is reviewed by another job: the first check run is closed", async () => {
+    // A re-review of the same head ran during this job's retry delay (seeded as its posted row).
+    installModel([OVERLOADED, OVERLOADED, { review: modelReview() }]);
+    anthropic.beforeReply = async (index) => {
+      if (index === 0) await postedReviewOf(HEAD_SHA);
+    };
+    await harness().send("pull_request", pullRequestOpened());
+    await harness().startWorkers();
+    await jobsIdle(harness(), 60_000);
+    const rows = await harness().db.db.selectFrom("reviews").selectAll().orderBy("id").execute();
+    expect(rows[0]).toMatchObject({ head_sha: HEAD_SHA, status: "superseded" });
+    expect(anthropic.requests).toHaveLength(2);
+    expect(github().calls("POST", /\/pulls\/2\/reviews$/)).toHaveLength(0);
+    expect(onlyCheckRun().title).toBe(
+      `Not reviewed again: ${HEAD_SHA.slice(0, 7)} already has a review`,
+    );
   });
 });
