@@ -135,7 +135,10 @@ export interface FindingTable {
   embedding_dimensions: number | null;
 }
 
-/** Per pull request state that outlives one review: the summary comment edited in place. */
+/**
+ * Per pull request state that outlives one review: the summary comment edited in place, and the
+ * full reviews asked for by command (migration 1212; see src/review/full-review-requests.ts).
+ */
 export interface PullRequestTable {
   repository_id: number;
   number: number;
@@ -143,6 +146,10 @@ export interface PullRequestTable {
   summary_comment_id: number | null;
   last_reviewed_head_sha: string | null;
   updated_at: CreatedAt;
+  /** `@revue re-review` commands received; a full review is owed while this exceeds the next. */
+  full_reviews_requested: Generated<number>;
+  /** Requests a full review has answered (the count it saw when its review row was written). */
+  full_reviews_answered: Generated<number>;
 }
 
 export type MemoryKind = "preference" | "convention" | "rejected-pattern" | "fact";

@@ -1,6 +1,7 @@
 import type { PgBoss } from "pg-boss";
 import type { Database } from "../db/open-database.ts";
 import { reviewKey, type ReviewJob } from "../queue/jobs.ts";
+import { requestFullReview } from "../review/full-review-requests.ts";
 import { recordAndEnqueue, type EnqueueOutcome } from "./record-and-enqueue.ts";
 
 export type { EnqueueOutcome };
@@ -8,14 +9,21 @@ export type { EnqueueOutcome };
 /**
  * Records the delivery and enqueues the review in one transaction: both happen or neither.
  * A redelivered webhook (same delivery id) enqueues nothing; a review already queued for the same
- * pull request absorbs this one (the queued job reads the newest head when it runs).
+ * pull request absorbs this one (the queued job reads the newest head when it runs). A full review
+ * asked for by command (`command-full`) is also counted on the pull request in that transaction,
+ * so the job that absorbs it reviews in full even a head already reviewed
+ * (src/review/full-review-requests.ts): a re-review command is never lost.
  */
 export async function enqueueReview(
   deps: { db: Database; boss: PgBoss },
   job: ReviewJob,
   event: string,
 ): Promise<EnqueueOutcome> {
-  return recordAndEnqueue(deps, { id: job.deliveryId, event }, [
-    { name: "review-pull-request", payload: job, singletonKey: reviewKey(job) },
-  ]);
+  const requestsFullReview = job.trigger === "command-full";
+  return recordAndEnqueue(
+    deps,
+    { id: job.deliveryId, event },
+    [{ name: "review-pull-request", payload: job, singletonKey: reviewKey(job) }],
+    requestsFullReview ? (trx) => requestFullReview(trx, job) : undefined,
+  );
 }

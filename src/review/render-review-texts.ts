@@ -132,13 +132,35 @@ export function renderCapReachedCheckRun(cap: CapReached, slug: string): CheckOu
   };
 }
 
-/** The check run of a review that a newer push made pointless. */
+/** The check run of a review that a newer push made pointless, naming the newer head. */
 export function renderSupersededCheckRun(newerHeadSha: string): CheckOutcome {
+  const newer = newerHeadSha.slice(0, 7);
   return {
     kind: "skipped",
-    title: "Superseded by a newer push",
-    summary: `A newer commit (${newerHeadSha.slice(0, 7)}) was pushed while this one was reviewed; Revue reviews the newest.`,
+    title: `Superseded by a newer push (${newer})`,
+    summary: `A newer commit (${newer}) was pushed while this one was reviewed, so nothing was posted for this one; Revue reviews the newest.`,
   };
+}
+
+/**
+ * The check run a retried review started on a commit that another review covered while it waited:
+ * neutral, pointing at that review.
+ */
+export function renderAlreadyReviewedCheckRun(headSha: string): CheckOutcome {
+  const head = headSha.slice(0, 7);
+  return {
+    kind: "skipped",
+    title: `Not reviewed again: ${head} already has a review`,
+    summary: `Another review of ${head} was posted while this one waited to retry; see that review and its summary comment.`,
+  };
+}
+
+/**
+ * The note above the summary, and the check run's first line, when a newer head arrived while the
+ * review of `headSha` was being posted: the review stays, but it is of an older head.
+ */
+export function renderSupersededNote(headSha: string, newerHeadSha: string): string {
+  return `This review is of \`${headSha.slice(0, 7)}\`, an older head: a newer push (\`${newerHeadSha.slice(0, 7)}\`) arrived while it was posted. Revue reviews the newest next.`;
 }
 
 /**
@@ -233,15 +255,27 @@ export type ReviewedFacts = {
   configProblems: string[];
 };
 
-/** The successful check run of a posted review: counts, tokens, cost and duration. */
-export function renderReviewedCheckRun(facts: ReviewedFacts): CheckOutcome {
+/**
+ * The check run of a posted review: counts, tokens, cost and duration. A success, unless a newer
+ * head arrived while it was posted (`supersededBy`): then neutral, its title naming the newer head
+ * and its summary saying the review is of an older one.
+ */
+export function renderReviewedCheckRun(
+  facts: ReviewedFacts,
+  supersededBy: string | null = null,
+): CheckOutcome {
   const { usage } = facts;
   const scope =
     facts.mode === "incremental" ? "the commits since the last review" : "the whole pull request";
+  const comments = `${facts.inlineCount} comment${facts.inlineCount === 1 ? "" : "s"}`;
   return {
-    kind: "reviewed",
-    title: `Reviewed ${facts.filesReviewed} of ${facts.filesTotal} files: ${facts.inlineCount} comment${facts.inlineCount === 1 ? "" : "s"}`,
+    kind: supersededBy === null ? "reviewed" : "skipped",
+    title:
+      supersededBy === null
+        ? `Reviewed ${facts.filesReviewed} of ${facts.filesTotal} files: ${comments}`
+        : `Superseded by a newer push (${supersededBy.slice(0, 7)}): reviewed ${facts.headSha.slice(0, 7)}, ${comments}`,
     summary: [
+      ...(supersededBy === null ? [] : [renderSupersededNote(facts.headSha, supersededBy), ""]),
       `Reviewed ${scope} (${shaRange(facts.fromSha, facts.headSha)}).`,
       `- Inline comments: ${facts.inlineCount}; in the summary: ${facts.summaryCount}; still open from earlier: ${facts.carriedForward}`,
       `- Files: ${facts.filesReviewed} reviewed, ${facts.filesSkipped} skipped`,
@@ -281,12 +315,16 @@ export function renderFallbackNote(reason: string): string {
   return `Full review: ${reason}.`;
 }
 
-/** The summary comment: the fallback note and config problems, if any, above the summary. */
+/**
+ * The summary comment: the notes, if any, above the summary: that a newer head arrived while this
+ * review was posted (`supersededBy`, see renderSupersededNote), the fallback note, config problems.
+ */
 export function renderSummaryComment(
-  notes: { fallbackNote: string | null; configProblems: string[] },
+  notes: { fallbackNote: string | null; configProblems: string[]; supersededBy?: string | null },
   summary: SummaryInput,
 ): string {
   return [
+    notes.supersededBy ? `> ${renderSupersededNote(summary.headSha, notes.supersededBy)}\n` : "",
     notes.fallbackNote ? `> ${notes.fallbackNote}\n` : "",
     notes.configProblems.length > 0
       ? `> **.github/revue.yml problems** (defaults used): ${notes.configProblems.join("; ")}\n`

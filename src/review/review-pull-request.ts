@@ -7,6 +7,7 @@ import { buildReviewComments } from "./steps/build-review-comments.ts";
 import { collectChanges } from "./steps/collect-changes.ts";
 import { collectContext } from "./steps/collect-context.ts";
 import { decideReview } from "./steps/decide-review.ts";
+import { endSuperseded } from "./steps/end-superseded.ts";
 import { endWithoutPosting } from "./steps/end-without-posting.ts";
 import { failReview } from "./steps/fail-review.ts";
 import { findNewerHead } from "./steps/find-newer-head.ts";
@@ -32,6 +33,8 @@ export type { ReviewAttempt, ReviewDependencies, ReviewOutcome } from "./steps/r
  * Throws PermanentJobError when retrying cannot help; any other error is worth a retry. The check
  * run is closed as failed (with what to do) on a permanent error or on the last attempt, unless
  * the review is already on the pull request: then it ends as posted (settlePostedReview).
+ * A newer push supersedes it: the head is read again before the model, before posting and after
+ * the inline review is posted, and the check run is closed naming the newer head (see README).
  */
 export async function reviewPullRequest(
   deps: ReviewDependencies,
@@ -50,7 +53,16 @@ export async function reviewPullRequest(
     return { status: "duplicate", reviewId: earlier.id };
   }
   const inputs = await loadReviewInputs(deps, job);
-  const decision = decideReview(inputs, job, deps.model);
+  if (earlier && earlier.head_sha !== inputs.pr.head.sha) {
+    // An earlier attempt started this review, and a newer push replaced its head since.
+    return endSuperseded(
+      deps,
+      { id: earlier.id, checkRunId: earlier.check_run_id },
+      { repo: { owner: job.owner, repo: job.repo }, newerHeadSha: inputs.pr.head.sha, now, log },
+    );
+  }
+  const fullReviewOwed = inputs.fullReviewRequest !== null || earlier?.trigger === "command-full";
+  const decision = decideReview({ ...inputs, fullReviewOwed }, job, deps.model);
   if (decision.kind !== "review") {
     return reportNoReview(deps, job, earlier, inputs, decision, attempt);
   }
@@ -79,10 +91,14 @@ export async function reviewPullRequest(
     );
     const collected = await collectContext(run, changes);
 
-    // Judge.
+    // Judge: never a paid model call for a head a newer push replaced.
+    const newerBeforeModel = await findNewerHead(deps.octokit, job, run.headSha);
+    if (newerBeforeModel !== null) {
+      return await endWithoutPosting(run, { kind: "superseded", newerHeadSha: newerBeforeModel });
+    }
     const judgement = await judgeFindings(run, changes, collected);
 
-    // Publish.
+    // Publish, unless a newer push arrived during the model call.
     const newerHeadSha = await findNewerHead(deps.octokit, job, run.headSha);
     if (newerHeadSha !== null) {
       return await endWithoutPosting(run, { kind: "superseded", newerHeadSha });
@@ -97,9 +113,13 @@ export async function reviewPullRequest(
       inline.rejected,
     );
     await recordFindings(run, judgement, { ...inline, notInline });
+    // A push after the check above: the review stays, and the summary and check run say it is of
+    // an older head.
+    const supersededBy = await findNewerHead(deps.octokit, job, run.headSha);
     const summaryCommentId = await publishSummary(run, changes, judgement, collected, {
       inlineCount: inline.posted.length,
       notInline,
+      supersededBy,
     });
     posted = true;
 
@@ -109,6 +129,7 @@ export async function reviewPullRequest(
       posted: inline.posted,
       notInline,
       summaryCommentId,
+      supersededBy,
     });
     return { status: "posted", reviewId: run.review.id };
   } catch (error) {

@@ -31,7 +31,7 @@ async function holdingModel(anthropic: FakeAnthropic, held: number) {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     arrivals.push(Date.now());
     if (arrivals.length <= held) return;
-    const [status, text, headers] = anthropic.handle(
+    const [status, text, headers] = await anthropic.handle(
       JSON.parse(Buffer.concat(chunks).toString("utf8")),
     );
     res.writeHead(status, headers).end(text);
@@ -109,11 +109,14 @@ describe.runIf(process.env.TEST_DATABASE_URL)(
             queues: Record<string, { queued: number; active: number }>;
           }
         ).queues["review-pull-request"];
+      // The review job's own completion, as pg-boss records it: a "job completed" line may be
+      // another job's (the redelivery job logs one at start), and pg-boss writes the state after
+      // the handler returns, so neither the log nor the closed check run is enough.
       const reviewPosted = (worker: SpawnedRevue) =>
         waitFor(
-          () =>
+          async () =>
             [...github.checkRuns.values()].some((run) => run.status === "completed") &&
-            worker.output().includes("job completed"),
+            (await reviewJob()).state === "completed",
           () => `no review posted:\n${worker.output()}`,
           90_000,
         );

@@ -23,15 +23,21 @@ type Usage = {
  */
 export class FakeAnthropic {
   readonly requests: Record<string, unknown>[] = [];
+  /**
+   * Awaited before each request is answered (`index` counts from 0): a test holds the model call
+   * here, or changes the world while the review waits for the model (a push during the call).
+   */
+  beforeReply?: (index: number) => Promise<void> | void;
   private replies: ModelReply[];
 
   constructor(replies: ModelReply[]) {
     this.replies = [...replies];
   }
 
-  /** Answers one Messages API request: `[status, body text, headers]`. */
-  handle(body: Record<string, unknown>): [number, string, Record<string, string>] {
+  /** Answers one Messages API request: `[status, body text, headers]`, after `beforeReply`. */
+  async handle(body: Record<string, unknown>): Promise<[number, string, Record<string, string>]> {
     this.requests.push(body);
+    await this.beforeReply?.(this.requests.length - 1);
     const reply = this.replies.length > 1 ? this.replies.shift()! : this.replies[0]!;
     if ("status" in reply) {
       return [
@@ -84,7 +90,7 @@ export class FakeAnthropic {
           .end('{"type":"error","error":{"type":"not_found_error","message":"no such route"}}');
         return;
       }
-      const [status, text, headers] = this.handle(
+      const [status, text, headers] = await this.handle(
         JSON.parse(Buffer.concat(chunks).toString("utf8")),
       );
       res.writeHead(status, headers).end(text);

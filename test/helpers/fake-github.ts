@@ -64,6 +64,11 @@ export class FakeGitHub {
   /** Decides whether a review with these comments is refused with 422 (message) or accepted (null). */
   refuseReview: (comments: { path: string; line: number; body: string }[]) => string | null = () =>
     null;
+  /**
+   * Called after a request was answered, with it and its status: a test changes the fake's state
+   * at a chosen moment of a review (a push right after the review is posted, say).
+   */
+  afterAnswer?: (request: RecordedRequest, status: number) => void;
   checkRuns = new Map<number, Record<string, unknown>>();
   reviews: {
     id: number;
@@ -169,7 +174,9 @@ export class FakeGitHub {
       this.violations.push(problem);
       return [501, { message: problem }];
     }
-    return route.handler(path, body);
+    const answer = route.handler(path, body);
+    this.afterAnswer?.({ method, path, body }, answer[0]);
+    return answer;
   }
 
   /** Answers api.github.com through nock. Call `nock.cleanAll()` after the test. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   NOT_INLINE_NOTE,
+  renderAlreadyReviewedCheckRun,
   renderFailedCheckRun,
   renderFallbackNote,
   renderNoModelCheckRun,
@@ -14,6 +15,7 @@ import {
   renderSkipReason,
   renderSummaryComment,
   renderSupersededCheckRun,
+  renderSupersededNote,
   type ReviewedFacts,
 } from "../../src/review/render-review-texts.ts";
 import { renderSummary, type SummaryInput } from "../../src/review/render-summary.ts";
@@ -113,13 +115,28 @@ describe("the check run of a pull request not reviewed", () => {
     });
   });
 
-  it("names the newer commit of a superseded review", () => {
+  it("names the newer commit of a superseded review, in its title too", () => {
     expect(renderSupersededCheckRun("9".repeat(40))).toEqual({
       kind: "skipped",
-      title: "Superseded by a newer push",
+      title: "Superseded by a newer push (9999999)",
       summary:
-        "A newer commit (9999999) was pushed while this one was reviewed; Revue reviews the newest.",
+        "A newer commit (9999999) was pushed while this one was reviewed, so nothing was posted for this one; Revue reviews the newest.",
     });
+  });
+
+  it("points a retried review whose commit another review covered at that review", () => {
+    expect(renderAlreadyReviewedCheckRun(HEAD)).toEqual({
+      kind: "skipped",
+      title: "Not reviewed again: ec26c3e already has a review",
+      summary:
+        "Another review of ec26c3e was posted while this one waited to retry; see that review and its summary comment.",
+    });
+  });
+
+  it("says a posted review is of an older head when a newer one arrived while it was posted", () => {
+    expect(renderSupersededNote(HEAD, "9".repeat(40))).toBe(
+      "This review is of `ec26c3e`, an older head: a newer push (`9999999`) arrived while it was posted. Revue reviews the newest next.",
+    );
   });
 
   it("tells a refusal from a failure after the retries, and how to try again", () => {
@@ -193,6 +210,16 @@ describe("renderReviewedCheckRun", () => {
     expect(lines[0]).toBe("Reviewed the commits since the last review (`f95f852..ec26c3e`).");
     expect(lines.at(-1)).toBe("- .github/revue.yml problems (defaults used): a; b");
   });
+
+  it("is neutral, naming the newer head first, when a newer push arrived while it was posted", () => {
+    const newer = "9".repeat(40);
+    const outcome = renderReviewedCheckRun(facts, newer);
+    expect(outcome.kind).toBe("skipped");
+    expect(outcome.title).toBe("Superseded by a newer push (9999999): reviewed ec26c3e, 1 comment");
+    const lines = outcome.summary.split("\n");
+    expect(lines[0]).toBe(renderSupersededNote(HEAD, newer));
+    expect(lines.slice(2)).toEqual(renderReviewedCheckRun(facts).summary.split("\n"));
+  });
 });
 
 describe("the review body and the summary comment", () => {
@@ -243,6 +270,15 @@ describe("the review body and the summary comment", () => {
     );
     expect(renderSummaryComment({ fallbackNote: null, configProblems: [] }, summary)).toBe(
       renderSummary(summary),
+    );
+    const newer = "9".repeat(40);
+    expect(
+      renderSummaryComment(
+        { fallbackNote: note, configProblems: [], supersededBy: newer },
+        summary,
+      ),
+    ).toBe(
+      `> ${renderSupersededNote(summary.headSha, newer)}\n> ${note}\n${renderSummary(summary)}`,
     );
   });
 });

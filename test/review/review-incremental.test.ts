@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { FakeAnthropic, type ModelReply } from "../helpers/fake-anthropic.ts";
 import { backends } from "../helpers/test-database.ts";
 import { useHarness } from "../helpers/use-harness.ts";
-import { checkRunCompleted, reviewsSettled } from "../helpers/wait-for.ts";
+import { checkRunCompleted, jobsIdle, reviewsSettled } from "../helpers/wait-for.ts";
 import {
   APP_PATCH,
   BASE_SHA,
@@ -135,6 +135,52 @@ describe.each(backends)("incremental reviews and commands on %s", (backend) => {
       status: "posted",
     });
     expect(anthropic.requests).toHaveLength(2);
+  });
+
+  it("never loses a re-review absorbed into a queued job whose head gets reviewed first", async () => {
+    installModel([{ review: modelReview([]) }]);
+    github().permissions.set("maintainer", "maintain");
+    // The first review waits in its model call while the commands arrive.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inModel = () => {};
+    const modelCalled = new Promise<void>((resolve) => (inModel = resolve));
+    anthropic.beforeReply = async (index) => {
+      if (index > 0) return;
+      inModel();
+      await held;
+    };
+    await harness().startWorkers();
+    await harness().send("pull_request", pullRequestOpened());
+    await modelCalled;
+
+    // `review` queues a job behind the active one; both re-reviews are absorbed into it (the
+    // queue holds one waiting job per pull request), and a redelivery of one adds nothing.
+    await harness().send("issue_comment", prComment("@revue review", "maintainer"), "review-1");
+    await harness().send("issue_comment", prComment("@revue re-review", "maintainer"), "again-1");
+    await harness().send("issue_comment", prComment("@revue re-review", "maintainer"), "again-1");
+    await harness().send("issue_comment", prComment("@revue re-review", "maintainer"), "again-2");
+    expect(await harness().boss.findJobs("review-pull-request", {})).toHaveLength(2);
+    release();
+
+    // The queued job finds the head already reviewed, and still reviews it in full, once.
+    await jobsIdle(harness());
+    const rows = await harness().db.db.selectFrom("reviews").selectAll().orderBy("id").execute();
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toMatchObject({
+      trigger: "command-full",
+      mode: "full",
+      from_sha: BASE_SHA,
+      head_sha: HEAD_SHA,
+      status: "posted",
+    });
+    expect(rows[0]).toMatchObject({ status: "posted", head_sha: HEAD_SHA });
+    expect(anthropic.requests).toHaveLength(2);
+
+    // Answered: the next command that finds the head reviewed does nothing more.
+    await harness().send("issue_comment", prComment("@revue review", "maintainer"), "review-2");
+    await jobsIdle(harness());
+    expect(await harness().db.db.selectFrom("reviews").selectAll().execute()).toHaveLength(2);
   });
 
   it("answers a reader's command with a short reply and no model call", async () => {

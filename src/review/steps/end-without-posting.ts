@@ -2,10 +2,10 @@ import { closeCheckRun } from "../check-run.ts";
 import {
   renderNothingToReviewCheckRun,
   renderNothingToReviewReason,
-  renderSupersededCheckRun,
 } from "../render-review-texts.ts";
 import { updateReview } from "../review-store.ts";
 import type { ChangeSet } from "./collect-changes.ts";
+import { endSuperseded } from "./end-superseded.ts";
 import type { ReviewOutcome, ReviewRun } from "./review-run.ts";
 
 /** Why a started review posts nothing. */
@@ -16,7 +16,7 @@ export type Ending =
 /**
  * Ends a started review that posts nothing: the row gets its status and why, then the check run
  * closes as neutral saying so. Nothing to review (every file skipped, or none changed) is
- * `skipped`; a newer push is `superseded`.
+ * `skipped`; a newer push is `superseded` (endSuperseded).
  */
 export async function endWithoutPosting(run: ReviewRun, ending: Ending): Promise<ReviewOutcome> {
   const { db, octokit } = run.deps;
@@ -36,17 +36,9 @@ export async function endWithoutPosting(run: ReviewRun, ending: Ending): Promise
     );
     return { status: "skipped", reason };
   }
-  await updateReview(db, run.review.id, {
-    status: "superseded",
-    status_reason: `newer head ${ending.newerHeadSha}`,
-    finished_at: run.now(),
-  });
-  await closeCheckRun(
-    octokit,
-    run.repo,
-    run.checkRunId,
-    renderSupersededCheckRun(ending.newerHeadSha),
+  return endSuperseded(
+    { db, octokit },
+    { id: run.review.id, checkRunId: run.checkRunId },
+    { repo: run.repo, newerHeadSha: ending.newerHeadSha, now: run.now, log: run.attempt.log },
   );
-  run.attempt.log.info({ newer: ending.newerHeadSha }, "review superseded by a newer push");
-  return { status: "superseded", reviewId: run.review.id };
 }

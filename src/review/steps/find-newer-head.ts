@@ -3,8 +3,9 @@ import type { ReviewJob } from "../../queue/jobs.ts";
 import { getPullRequest } from "./get-pull-request.ts";
 
 /**
- * Reads the pull request again, just before posting: the head it has now if that is not `headSha`
- * (a newer push arrived while this one was reviewed), otherwise null.
+ * Reads the pull request again: the head it has now if that is not `headSha` (a newer push arrived
+ * while this one was reviewed), otherwise null. The review calls it before the model, before
+ * posting and after the inline review is posted (see review-pull-request.ts). Reads only.
  */
 export async function findNewerHead(
   octokit: Octokit,

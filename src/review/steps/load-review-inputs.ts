@@ -3,6 +3,7 @@ import type { Database } from "../../db/open-database.ts";
 import type { Octokit } from "../../github/github-types.ts";
 import type { ReviewJob } from "../../queue/jobs.ts";
 import { loadRepoConfig } from "../../repo-config/load-repo-config.ts";
+import { readFullReviewRequest } from "../full-review-requests.ts";
 import { lastPostedReview } from "../review-store.ts";
 import { findCapReached, hasCaps, readSpend } from "../review-spend.ts";
 import { getPullRequest } from "./get-pull-request.ts";
@@ -11,8 +12,9 @@ import type { ReviewInputs } from "./review-run.ts";
 /**
  * Reads what the decision to review is made on: the pull request (fresh: the job may be older than
  * the newest push), `.github/revue.yml` at its base commit (never the head: a PR must not change
- * how it is reviewed), the newest posted review of the PR and, when the operator set cost caps,
- * the first cap one more review would pass. Reads only; writes nothing.
+ * how it is reviewed), the newest posted review of the PR, when the operator set cost caps, the
+ * first cap one more review would pass, and whether a full review is owed to a `re-review` command
+ * (read last, so a command that arrived meanwhile is seen). Reads only; writes nothing.
  * Throws PermanentJobError when the pull request is gone; any other error is worth a retry.
  */
 export async function loadReviewInputs(
@@ -30,5 +32,13 @@ export async function loadReviewInputs(
   const capReached = hasCaps(deps.config.caps)
     ? findCapReached(await readSpend(deps.db, job, now), deps.config.caps, now)
     : null;
-  return { pr, repoConfig: config, configProblems: problems, previous, capReached };
+  const fullReviewRequest = await readFullReviewRequest(deps.db, job);
+  return {
+    pr,
+    repoConfig: config,
+    configProblems: problems,
+    previous,
+    capReached,
+    fullReviewRequest,
+  };
 }

@@ -11,20 +11,30 @@ import type { ReviewRun } from "./review-run.ts";
 
 /**
  * Writes the summary comment, edited in place (never a second one, see upsertSummaryComment), with
- * any of Revue's own secrets redacted. Returns the comment's id.
+ * any of Revue's own secrets redacted; when a newer head arrived while the review was posted
+ * (`placed.supersededBy`), a note above it says the review is of an older head. Returns the
+ * comment's id.
  */
 export async function publishSummary(
   run: ReviewRun,
   changes: Pick<ChangeSet, "mode" | "fromSha" | "fallbackNote" | "pullFiles">,
   judgement: Judgement,
   collected: Pick<CollectedContext, "context">,
-  placed: { inlineCount: number; notInline: { finding: ModelFinding; note: string }[] },
+  placed: {
+    inlineCount: number;
+    notInline: { finding: ModelFinding; note: string }[];
+    supersededBy: string | null;
+  },
 ): Promise<number> {
   const { deps, job } = run;
   const { modelRun, costUsd } = judgement;
   const state = await pullRequestState(deps.db, job.repositoryId, job.pullNumber);
   const body = renderSummaryComment(
-    { fallbackNote: changes.fallbackNote, configProblems: run.inputs.configProblems },
+    {
+      fallbackNote: changes.fallbackNote,
+      configProblems: run.inputs.configProblems,
+      supersededBy: placed.supersededBy,
+    },
     {
       review: modelRun.summary,
       mode: changes.mode,

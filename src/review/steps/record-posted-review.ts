@@ -16,6 +16,8 @@ export type Publication = {
   posted: CommentOfFinding<PlacedFinding>[];
   notInline: { finding: ModelFinding; note: string }[];
   summaryCommentId: number;
+  /** The newer head that arrived while the review was posted, if one did. */
+  supersededBy: string | null;
 };
 
 /**
@@ -55,7 +57,8 @@ export async function recordFindings(
 /**
  * Records a posted review whose findings are stored (recordFindings), in this order: the PR's
  * summary comment and reviewed head, the review row (`posted`, with counts, tokens, cost and
- * timings), and last the check run, closed as success.
+ * timings), and last the check run, closed as success; or, when a newer head arrived while it was
+ * posted (`supersededBy`), as neutral with a title naming the newer head (the row says so too).
  */
 export async function recordPostedReview(
   run: ReviewRun,
@@ -77,6 +80,10 @@ export async function recordPostedReview(
   const durationMs = finished.getTime() - run.started.getTime();
   await updateReview(deps.db, run.review.id, {
     status: "posted",
+    status_reason:
+      publication.supersededBy === null
+        ? null
+        : `posted; newer head ${publication.supersededBy} arrived meanwhile`,
     from_sha: changes.fromSha,
     mode: changes.mode,
     github_review_id: githubReviewId,
@@ -96,23 +103,26 @@ export async function recordPostedReview(
     deps.octokit,
     run.repo,
     run.checkRunId,
-    renderReviewedCheckRun({
-      mode: changes.mode,
-      fromSha: changes.fromSha,
-      headSha: run.headSha,
-      filesTotal: changes.pullFiles.length,
-      filesReviewed: modelRun.reviewedPaths.size,
-      filesSkipped: judgement.skipped.length,
-      inlineCount: posted.length,
-      summaryCount: notInline.length + budget.folded.length,
-      carriedForward: judgement.carriedForward,
-      model: run.model.id,
-      calls: modelRun.calls,
-      usage: modelRun.usage,
-      costUsd,
-      durationMs,
-      configProblems: run.inputs.configProblems,
-    }),
+    renderReviewedCheckRun(
+      {
+        mode: changes.mode,
+        fromSha: changes.fromSha,
+        headSha: run.headSha,
+        filesTotal: changes.pullFiles.length,
+        filesReviewed: modelRun.reviewedPaths.size,
+        filesSkipped: judgement.skipped.length,
+        inlineCount: posted.length,
+        summaryCount: notInline.length + budget.folded.length,
+        carriedForward: judgement.carriedForward,
+        model: run.model.id,
+        calls: modelRun.calls,
+        usage: modelRun.usage,
+        costUsd,
+        durationMs,
+        configProblems: run.inputs.configProblems,
+      },
+      publication.supersededBy,
+    ),
   );
   run.attempt.log.info(
     { posted: posted.length, summary: notInline.length, tokens: modelRun.usage, costUsd },

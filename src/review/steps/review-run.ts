@@ -55,6 +55,11 @@ export type ReviewInputs = {
   previous: Review | undefined;
   /** The cost cap one more review would pass (review-spend.ts), or null. */
   capReached: CapReached | null;
+  /**
+   * The count of full reviews asked for by command when one is still owed, else null (see
+   * src/review/full-review-requests.ts). The review row that answers it marks it answered.
+   */
+  fullReviewRequest: number | null;
 };
 
 /** One attempt at a review once it has its row and its open check run: what later steps share. */

@@ -1,8 +1,10 @@
-import type { Review } from "../../db/schema.ts";
 import type { ReviewModel } from "../review-model.ts";
 import type { ReviewJob } from "../../queue/jobs.ts";
 import { checkRunExternalId, openCheckRun } from "../check-run.ts";
 import { renderProgress } from "../render-review-texts.ts";
+import type { Database } from "../../db/open-database.ts";
+import type { NewReview, Review } from "../../db/schema.ts";
+import { answerFullReviewRequest } from "../full-review-requests.ts";
 import { insertReview } from "../review-store.ts";
 import type { ReviewDecision } from "./decide-review.ts";
 import type { ReviewAttempt, ReviewDependencies, ReviewInputs, ReviewRun } from "./review-run.ts";
@@ -11,7 +13,9 @@ import type { ReviewAttempt, ReviewDependencies, ReviewInputs, ReviewRun } from 
  * Starts the review: opens the check run (in progress) and inserts the review row, `running`.
  * A retried attempt continues the row and the check run its job started instead (`earlier`); one
  * that died before the row was written finds its check run again by the job's external id, so a
- * retry never opens a second check run.
+ * retry never opens a second check run. When a full review asked for by command is owed (the plan
+ * is then a full `command-full` review), the new row marks it answered in the same transaction:
+ * the request is answered once, and stays owed if no row was written.
  */
 export async function startReview(
   deps: ReviewDependencies,
@@ -40,14 +44,14 @@ export async function startReview(
     ));
   const review =
     earlier ??
-    (await insertReview(deps.db, {
+    (await insertReviewAnswering(deps.db, job, inputs.fullReviewRequest, {
       installation_id: job.installationId,
       repository_id: job.repositoryId,
       pull_number: job.pullNumber,
       base_sha: baseSha,
       head_sha: headSha,
       from_sha: plan.fromSha,
-      trigger: job.trigger,
+      trigger: plan.trigger,
       mode: plan.mode,
       status: "running",
       delivery_id: job.deliveryId,
@@ -70,4 +74,19 @@ export async function startReview(
     started: begun.started,
     now: begun.now,
   };
+}
+
+/** Inserts the review row and, when it answers a full review owed (`requested`), marks that answered. */
+async function insertReviewAnswering(
+  db: Database,
+  job: ReviewJob,
+  requested: number | null,
+  row: NewReview,
+): Promise<Review> {
+  if (requested === null) return insertReview(db, row);
+  return db.transaction().execute(async (trx) => {
+    const review = await insertReview(trx, row);
+    await answerFullReviewRequest(trx, job, requested);
+    return review;
+  });
 }

@@ -12,6 +12,7 @@ function facts(overrides: {
   repoConfig?: Partial<DecisionFacts["repoConfig"]>;
   previous?: DecisionFacts["previous"];
   capReached?: DecisionFacts["capReached"];
+  fullReviewOwed?: boolean;
 }): DecisionFacts {
   return {
     pr: {
@@ -25,6 +26,7 @@ function facts(overrides: {
     repoConfig: { ...DEFAULT_REPO_CONFIG, ...overrides.repoConfig },
     previous: overrides.previous,
     capReached: overrides.capReached ?? null,
+    fullReviewOwed: overrides.fullReviewOwed ?? false,
   };
 }
 
@@ -39,6 +41,7 @@ describe("decideReview", () => {
       model: MODEL,
       mode: "full",
       fromSha: BASE,
+      trigger: "opened",
     });
   });
 
@@ -100,7 +103,7 @@ describe("decideReview", () => {
     });
   });
 
-  it("does nothing for a head already reviewed, unless a full review is commanded", () => {
+  it("does nothing for a head already reviewed, unless a full review is owed", () => {
     const reviewed = facts({ previous: { id: 7, head_sha: HEAD } });
     expect(decideReview(reviewed, pushed, MODEL)).toEqual({
       kind: "head-already-reviewed",
@@ -109,11 +112,39 @@ describe("decideReview", () => {
     expect(
       decideReview(reviewed, { trigger: "command-incremental", mode: "incremental" }, MODEL),
     ).toEqual({ kind: "head-already-reviewed", reviewId: 7 });
+    // The job's own trigger does not force it: its request may have been answered by another job.
     expect(decideReview(reviewed, { trigger: "command-full", mode: "full" }, MODEL)).toEqual({
-      kind: "review",
-      model: MODEL,
-      mode: "full",
-      fromSha: BASE,
+      kind: "head-already-reviewed",
+      reviewId: 7,
+    });
+    // An owed full review is done in full by whichever job runs, and recorded as the command's.
+    const owed = facts({ previous: { id: 7, head_sha: HEAD }, fullReviewOwed: true });
+    for (const job of [
+      pushed,
+      opened,
+      { trigger: "command-full" as const, mode: "full" as const },
+    ]) {
+      expect(decideReview(owed, job, MODEL)).toEqual({
+        kind: "review",
+        model: MODEL,
+        mode: "full",
+        fromSha: BASE,
+        trigger: "command-full",
+      });
+    }
+  });
+
+  it("reviews a draft or a bot's PR when a full review is owed, as for a command", () => {
+    const owed = { fullReviewOwed: true };
+    expect(decideReview(facts({ pr: { draft: true }, ...owed }), pushed, MODEL).kind).toBe(
+      "review",
+    );
+    expect(
+      decideReview(facts({ pr: { user: { type: "Bot" } }, ...owed }), pushed, MODEL).kind,
+    ).toBe("review");
+    expect(decideReview(facts({ pr: { state: "closed" }, ...owed }), pushed, MODEL)).toEqual({
+      kind: "skip",
+      cause: "closed",
     });
   });
 
@@ -160,12 +191,14 @@ describe("decideReview", () => {
       model: MODEL,
       mode: "incremental",
       fromSha: older,
+      trigger: "synchronize",
     });
     expect(decideReview(facts({}), pushed, MODEL)).toEqual({
       kind: "review",
       model: MODEL,
       mode: "full",
       fromSha: BASE,
+      trigger: "synchronize",
     });
     // A full review asked for is full, whatever came before.
     expect(decideReview(facts({ previous: { id: 3, head_sha: older } }), opened, MODEL)).toEqual({
@@ -173,6 +206,21 @@ describe("decideReview", () => {
       model: MODEL,
       mode: "full",
       fromSha: BASE,
+      trigger: "opened",
+    });
+    // So is an owed one, even in a job a push queued.
+    expect(
+      decideReview(
+        facts({ previous: { id: 3, head_sha: older }, fullReviewOwed: true }),
+        pushed,
+        MODEL,
+      ),
+    ).toEqual({
+      kind: "review",
+      model: MODEL,
+      mode: "full",
+      fromSha: BASE,
+      trigger: "command-full",
     });
   });
 });
