@@ -1,3 +1,4 @@
+import type { ReviewJob } from "../../src/queue/jobs.ts";
 import examples from "@octokit/webhooks-examples/api.github.com/index.json" with { type: "json" };
 import type { ModelReview } from "../../src/review/review-output.ts";
 
@@ -123,5 +124,20 @@ export function modelReview(
       riskReason: "Remote command execution.",
     },
     findings,
+  };
+}
+
+/** A review job for pull request `pullNumber` of the fixtures' repository, at HEAD_SHA. */
+export function reviewJobFor(pullNumber: number): ReviewJob {
+  return {
+    installationId: INSTALLATION_ID,
+    repositoryId: REPOSITORY_ID,
+    owner: "Codertocat",
+    repo: "Hello-World",
+    pullNumber,
+    trigger: "opened",
+    mode: "full",
+    deliveryId: `delivery-${pullNumber}`,
+    headSha: HEAD_SHA,
   };
 }

@@ -10,26 +10,16 @@ import { backends } from "../helpers/test-database.ts";
 import { useHarness } from "../helpers/use-harness.ts";
 import {
   changedFiles,
-  HEAD_SHA,
   INSTALLATION_ID,
   modelReview,
   pullRequestOpened,
   PULL_NUMBER,
   REPOSITORY_ID,
+  reviewJobFor,
 } from "../helpers/fixtures.ts";
 import { lambdaContext } from "./lambda-events.ts";
 
-const job = (pullNumber: number): ReviewJob => ({
-  installationId: INSTALLATION_ID,
-  repositoryId: REPOSITORY_ID,
-  owner: "Codertocat",
-  repo: "Hello-World",
-  pullNumber,
-  trigger: "opened",
-  mode: "full",
-  deliveryId: `delivery-${pullNumber}`,
-  headSha: HEAD_SHA,
-});
+const job = reviewJobFor;
 
 describe.each(backends)("Lambda worker function on %s", (backend) => {
   // The queue as the Lambda functions run it; the worker function is handed its own Probot, as

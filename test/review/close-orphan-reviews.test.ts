@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Octokit } from "../../src/github/github-types.ts";
-import type { ReviewJob } from "../../src/queue/jobs.ts";
 import { closeOrphanReviews, ORPHAN_AFTER_MS } from "../../src/review/close-orphan-reviews.ts";
-import { HEAD_SHA, INSTALLATION_ID, PULL_NUMBER, REPOSITORY_ID } from "../helpers/fixtures.ts";
+import {
+  HEAD_SHA,
+  INSTALLATION_ID,
+  PULL_NUMBER,
+  REPOSITORY_ID,
+  reviewJobFor,
+} from "../helpers/fixtures.ts";
 import { silentLogger } from "../helpers/silent-logger.ts";
 import { backends } from "../helpers/test-database.ts";
 import { useHarness } from "../helpers/use-harness.ts";
@@ -12,17 +17,7 @@ describe.each(backends)(
   (backend) => {
     const { harness, github } = useHarness(backend, { queue: { background: false } });
     const NOW = new Date();
-    const job = (pullNumber: number): ReviewJob => ({
-      installationId: INSTALLATION_ID,
-      repositoryId: REPOSITORY_ID,
-      owner: "Codertocat",
-      repo: "Hello-World",
-      pullNumber,
-      trigger: "opened",
-      mode: "full",
-      deliveryId: `d-${pullNumber}`,
-      headSha: HEAD_SHA,
-    });
+    const job = reviewJobFor;
 
     /** A review job in `state`, with a running review row that started `ageMs` ago and its open check run. */
     async function runningReview(

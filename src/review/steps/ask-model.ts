@@ -61,14 +61,21 @@ export async function askModel(
   const costUsd = costOf(modelRun.usage, deps.config);
   await updateReview(deps.db, run.review.id, {
     model_output: toStorableJson({ ...modelRun, reviewedPaths: [...modelRun.reviewedPaths] }),
+    ...usageColumns(modelRun, costUsd),
+  });
+  return { modelRun, costUsd };
+}
+
+/** A model run's calls, tokens and cost, as the review row's columns. */
+export function usageColumns(modelRun: Pick<ModelRunResult, "calls" | "usage">, costUsd: number) {
+  return {
     model_calls: modelRun.calls,
     input_tokens: modelRun.usage.inputTokens,
     output_tokens: modelRun.usage.outputTokens,
     cache_read_tokens: modelRun.usage.cacheReadTokens,
     cache_write_tokens: modelRun.usage.cacheWriteTokens,
     cost_usd: costUsd,
-  });
-  return { modelRun, costUsd };
+  };
 }
 
 /** The model run stored by an earlier attempt (see askModel), or null. */

@@ -4,6 +4,7 @@ import { closeCheckRun } from "../check-run.ts";
 import type { ModelFinding } from "../render-comment.ts";
 import { renderReviewedCheckRun } from "../render-review-texts.ts";
 import { insertFindings, savePullRequestState, updateReview } from "../review-store.ts";
+import { usageColumns } from "./ask-model.ts";
 import { buildFindingRows } from "./build-finding-rows.ts";
 import type { CommentOfFinding } from "./build-review-comments.ts";
 import type { ChangeSet } from "./collect-changes.ts";
@@ -90,12 +91,7 @@ export async function recordPostedReview(
     files_total: changes.pullFiles.length,
     files_reviewed: modelRun.reviewedPaths.size,
     findings_posted: posted.length,
-    model_calls: modelRun.calls,
-    input_tokens: modelRun.usage.inputTokens,
-    output_tokens: modelRun.usage.outputTokens,
-    cache_read_tokens: modelRun.usage.cacheReadTokens,
-    cache_write_tokens: modelRun.usage.cacheWriteTokens,
-    cost_usd: costUsd,
+    ...usageColumns(modelRun, costUsd),
     finished_at: finished,
     duration_ms: durationMs,
   });
