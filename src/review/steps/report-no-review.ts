@@ -2,7 +2,12 @@ import type { Database } from "../../db/open-database.ts";
 import type { Review, ReviewStatus } from "../../db/schema.ts";
 import type { Octokit } from "../../github/github-types.ts";
 import type { ReviewJob } from "../../queue/jobs.ts";
-import { checkRunExternalId, closeCheckRun, openCheckRun } from "../check-run.ts";
+import {
+  checkRunExternalId,
+  closeCheckRun,
+  openCheckRun,
+  type CheckOutcome,
+} from "../check-run.ts";
 import {
   renderAlreadyReviewedCheckRun,
   renderCapReachedCheckRun,
@@ -46,17 +51,15 @@ export async function reportNoReview(
       });
     }
   };
+  /** Closes the check run this job opened earlier, or opens one (saying `stage`) to close. */
+  const closeWith = async (stage: "deciding" | "reading", outcome: CheckOutcome) => {
+    const checkRunId = earlier?.check_run_id ?? (await open(renderProgress({ stage })));
+    await closeCheckRun(deps.octokit, repo, checkRunId, outcome);
+  };
   switch (decision.kind) {
     case "skip": {
       const reason = renderSkipReason(decision.cause);
-      const checkRunId =
-        earlier?.check_run_id ?? (await open(renderProgress({ stage: "deciding" })));
-      await closeCheckRun(
-        deps.octokit,
-        repo,
-        checkRunId,
-        renderSkippedCheckRun(reason, inputs.configProblems),
-      );
+      await closeWith("deciding", renderSkippedCheckRun(reason, inputs.configProblems));
       await finishEarlier("skipped", reason);
       log.info({ reason }, "review skipped");
       return { status: "skipped", reason };
@@ -76,22 +79,13 @@ export async function reportNoReview(
       }
       return { status: "duplicate", reviewId: decision.reviewId };
     case "no-model": {
-      const checkRunId =
-        earlier?.check_run_id ?? (await open(renderProgress({ stage: "reading" })));
-      await closeCheckRun(deps.octokit, repo, checkRunId, renderNoModelCheckRun(deps.slug));
+      await closeWith("reading", renderNoModelCheckRun(deps.slug));
       await finishEarlier("failed", "no ANTHROPIC_API_KEY");
       log.warn("ANTHROPIC_API_KEY is not set: review reported as not possible");
       return { status: "failed", reason: "no ANTHROPIC_API_KEY" };
     }
     case "over-cap": {
-      const checkRunId =
-        earlier?.check_run_id ?? (await open(renderProgress({ stage: "deciding" })));
-      await closeCheckRun(
-        deps.octokit,
-        repo,
-        checkRunId,
-        renderCapReachedCheckRun(decision.cap, deps.slug),
-      );
+      await closeWith("deciding", renderCapReachedCheckRun(decision.cap, deps.slug));
       await finishEarlier("skipped", "cost cap reached");
       log.warn({ cap: decision.cap }, "review skipped: a cost cap is reached");
       return { status: "skipped", reason: "cost cap reached" };
