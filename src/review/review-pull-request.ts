@@ -1,7 +1,7 @@
 import type { ReviewJob } from "../queue/jobs.ts";
 import { repositoryLinks } from "../safety/repository-links.ts";
 import { progressCheckRun } from "./check-run.ts";
-import { renderProgress } from "./render-review-texts.ts";
+import { renderProgress, renderReviewMarker } from "./render-review-texts.ts";
 import { findReviewByJob } from "./review-store.ts";
 import { buildReviewComments } from "./steps/build-review-comments.ts";
 import { collectChanges } from "./steps/collect-changes.ts";
@@ -14,11 +14,11 @@ import { findNewerHead } from "./steps/find-newer-head.ts";
 import { judgeFindings } from "./steps/judge-findings.ts";
 import { listNotInline } from "./steps/list-not-inline.ts";
 import { loadReviewInputs } from "./steps/load-review-inputs.ts";
-import { postInlineReview } from "./steps/post-inline-review.ts";
+import { findPostedReview, postInlineReview } from "./steps/post-inline-review.ts";
 import { publishSummary } from "./steps/publish-summary.ts";
 import { recordFindings, recordPostedReview } from "./steps/record-posted-review.ts";
 import { reportNoReview } from "./steps/report-no-review.ts";
-import { settlePostedReview } from "./steps/settle-posted-review.ts";
+import { settleEarlierPosted, settlePostedReview } from "./steps/settle-posted-review.ts";
 import type { ReviewAttempt, ReviewDependencies, ReviewOutcome } from "./steps/review-run.ts";
 import { startReview } from "./steps/start-review.ts";
 
@@ -54,7 +54,17 @@ export async function reviewPullRequest(
   }
   const inputs = await loadReviewInputs(deps, job);
   if (earlier && earlier.head_sha !== inputs.pr.head.sha) {
-    // An earlier attempt started this review, and a newer push replaced its head since.
+    // An earlier attempt started this review, and a newer push replaced its head since. If that
+    // attempt had already posted it, the review is on the pull request: it is not superseded.
+    const postedId = await findPostedReview(deps.octokit, job, renderReviewMarker(earlier.id));
+    if (postedId !== null) {
+      return settleEarlierPosted(deps, earlier, postedId, {
+        repo: { owner: job.owner, repo: job.repo },
+        newerHeadSha: inputs.pr.head.sha,
+        now,
+        log,
+      });
+    }
     return endSuperseded(
       deps,
       { id: earlier.id, checkRunId: earlier.check_run_id },

@@ -159,4 +159,40 @@ describe.each(backends)("a finding is posted once, and never lost (%s)", (backen
     const stored = await harness().db.db.selectFrom("findings").select("title").execute();
     expect(stored).toEqual([{ title: INJECTION_FINDING.title }]);
   });
+
+  it("a retry whose head moved after the review was posted keeps it as posted, never superseded", async () => {
+    // Found by the fault harness: attempt 0 posted, failed to record, a push arrived, and the retry
+    // closed the check run as "Superseded" over a review that is on the pull request.
+    installModel([{ review: modelReview([INJECTION_FINDING]) }]);
+    await sql`create sequence die_once`.execute(harness().db.db);
+    await sql`create function die_on_first_finding() returns trigger language plpgsql as $$
+      begin
+        if nextval('die_once') = 1 then raise exception 'the database went away'; end if;
+        return new;
+      end $$`.execute(harness().db.db);
+    await sql`create trigger die_on_first_finding before insert on findings
+      for each row execute function die_on_first_finding()`.execute(harness().db.db);
+    const newer = "c".repeat(40);
+    github().afterAnswer = (request, status) => {
+      if (
+        request.method === "POST" &&
+        /\/pulls\/\d+\/reviews$/.test(request.path) &&
+        status < 300
+      ) {
+        github().pulls.get(PULL_NUMBER)!.head.sha = newer;
+        github().afterAnswer = undefined;
+      }
+    };
+
+    await harness().send("pull_request", pullRequestOpened());
+    await harness().startWorkers();
+    const [row] = await reviewsSettled(harness(), 1);
+
+    expect(row).toMatchObject({ status: "posted", github_review_id: github().reviews[0]!.id });
+    expect(row!.status_reason).toContain("not recorded before a newer push (ccccccc)");
+    expect(github().reviews).toHaveLength(1);
+    const [run] = [...github().checkRuns.values()];
+    expect(run).toMatchObject({ status: "completed", conclusion: "neutral" });
+    expect((run!.output as { title: string }).title).not.toMatch(/superseded/i);
+  });
 });

@@ -53,7 +53,7 @@ export async function postInlineReview<F extends ModelFinding>(
 }
 
 /** The id of the review an earlier attempt posted, found by its marker. */
-async function findPostedReview(
+export async function findPostedReview(
   octokit: Octokit,
   job: ReviewJob,
   marker: string,
