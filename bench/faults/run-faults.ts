@@ -1,0 +1,64 @@
+// `npm run faults [-- <scenario>... [--scale quick|full] [--deliveries N] [--kills N]]`: starts the
+// real Revue processes (web: src/bin/start.ts, workers: src/bin/worker.ts) against a fresh
+// database on the local PostgreSQL and HTTP stand-ins for GitHub and the model, breaks things
+// (floods, SIGKILL, SIGTERM) and prints what was lost, duplicated or left open. Not part of
+// `npm test`: a quick run takes minutes. The server: FAULTS_DATABASE_URL, else TEST_DATABASE_URL,
+// else postgres://postgres@127.0.0.1:5432/test (it needs pgvector).
+import { parseArgs } from "node:util";
+import { printFigures, type Figure } from "./figures.ts";
+import { flood } from "./flood.ts";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    scale: { type: "string", default: "quick" },
+    deliveries: { type: "string" },
+    pulls: { type: "string" },
+    concurrency: { type: "string" },
+  },
+});
+if (values.scale !== "quick" && values.scale !== "full") {
+  throw new Error(`--scale must be quick or full, not ${values.scale}`);
+}
+const full = values.scale === "full";
+const adminUrl =
+  process.env.FAULTS_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  "postgres://postgres@127.0.0.1:5432/test";
+
+const scenarios: Record<string, () => Promise<Figure[]>> = {
+  flood: () =>
+    flood(adminUrl, {
+      deliveries: Number(values.deliveries ?? (full ? 10_000 : 2_000)),
+      pulls: Number(values.pulls ?? 200),
+      concurrency: Number(values.concurrency ?? 32),
+      settleSeconds: full ? 900 : 300,
+    }),
+};
+
+const chosen = positionals.length > 0 ? positionals : Object.keys(scenarios);
+const unknown = chosen.filter((name) => !(name in scenarios));
+if (unknown.length > 0) {
+  throw new Error(
+    `unknown scenario ${unknown.join(", ")}: choose from ${Object.keys(scenarios).join(", ")}`,
+  );
+}
+const figures: Figure[] = [];
+for (const name of chosen) {
+  console.log(`== ${name} (${values.scale})`);
+  const started = Date.now();
+  try {
+    figures.push(...(await scenarios[name]!()));
+  } catch (error) {
+    figures.push({
+      scenario: name,
+      name: "run",
+      value: `failed: ${String(error).slice(0, 300)}`,
+      met: false,
+    });
+    console.error(error);
+  }
+  console.log(`   ${name} took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+printFigures(figures);
+process.exit(figures.some((figure) => figure.met === false) ? 1 : 0);
