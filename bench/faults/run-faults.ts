@@ -7,6 +7,8 @@
 import { parseArgs } from "node:util";
 import { printFigures, type Figure } from "./figures.ts";
 import { flood } from "./flood.ts";
+import { kill } from "./kill.ts";
+import { sigterm } from "./sigterm.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -15,6 +17,8 @@ const { values, positionals } = parseArgs({
     deliveries: { type: "string" },
     pulls: { type: "string" },
     concurrency: { type: "string" },
+    kills: { type: "string" },
+    grace: { type: "string" },
   },
 });
 if (values.scale !== "quick" && values.scale !== "full") {
@@ -33,6 +37,18 @@ const scenarios: Record<string, () => Promise<Figure[]>> = {
       pulls: Number(values.pulls ?? 200),
       concurrency: Number(values.concurrency ?? 32),
       settleSeconds: full ? 900 : 300,
+    }),
+  kill: () =>
+    kill(adminUrl, {
+      kills: Number(values.kills ?? (full ? 20 : 8)),
+      modelDelayMs: 3000,
+      settleSeconds: 180,
+    }),
+  sigterm: () =>
+    sigterm(adminUrl, {
+      pulls: 6,
+      graceSeconds: Number(values.grace ?? 5),
+      settleSeconds: 180,
     }),
 };
 
