@@ -4,7 +4,7 @@ import { pollUntil, seconds, type Figure } from "./figures.ts";
 import { headKey, headSha } from "./github-stand-in.ts";
 import { WEBHOOK_SECRET } from "./revue-processes.ts";
 import { watchReviews } from "./review-clock.ts";
-import { startFaultRun } from "./start-fault-run.ts";
+import { reviewJobsSettled, startFaultRun } from "./start-fault-run.ts";
 
 export type KillOptions = {
   kills: number;
@@ -63,6 +63,9 @@ export async function kill(adminUrl: string, options: KillOptions): Promise<Figu
       options.settleSeconds * 1000,
       500,
     );
+    // A job killed after it posted stays active until its lost heartbeat is noticed; its retry
+    // must find the review posted, not post a second one.
+    await reviewJobsSettled(run, 120_000);
     await pollUntil(() => github.outcome().openCheckRuns === 0, 30_000);
 
     // For each kill, the heads sent before it and not yet reviewed: the delay to their review.

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { spawnRevue, type SpawnedRevue } from "../../test/helpers/spawn-revue.ts";
 import { testPrivateKey } from "../../test/helpers/test-keys.ts";
 
@@ -67,6 +69,15 @@ export class RevueProcesses {
   unexpectedExits(stoppedByHarness: Set<SpawnedRevue>): SpawnedRevue[] {
     return [...this.webs, ...this.workers].filter(
       (p) => p.child.exitCode !== null && !stoppedByHarness.has(p),
+    );
+  }
+
+  /** Writes every process's output to `dir` (web-1.log, worker-1.log, ...) for a post-mortem. */
+  saveOutputs(dir: string): void {
+    mkdirSync(dir, { recursive: true });
+    this.webs.forEach((p, i) => writeFileSync(path.join(dir, `web-${i + 1}.log`), p.output()));
+    this.workers.forEach((p, i) =>
+      writeFileSync(path.join(dir, `worker-${i + 1}.log`), p.output()),
     );
   }
 

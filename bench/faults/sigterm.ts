@@ -2,7 +2,7 @@ import { pullRequestDelivery } from "./deliveries.ts";
 import { pollUntil, seconds, type Figure } from "./figures.ts";
 import { headKey, headSha } from "./github-stand-in.ts";
 import { WEBHOOK_SECRET } from "./revue-processes.ts";
-import { startFaultRun } from "./start-fault-run.ts";
+import { reviewJobsSettled, startFaultRun } from "./start-fault-run.ts";
 
 export type SigtermOptions = {
   pulls: number;
@@ -53,6 +53,9 @@ export async function sigterm(adminUrl: string, options: SigtermOptions): Promis
       options.settleSeconds * 1000,
       500,
     );
+    // A job killed after it posted stays active until its lost heartbeat is noticed; its retry
+    // must find the review posted, not post a second one.
+    await reviewJobsSettled(run, 120_000);
     await pollUntil(() => github.outcome().openCheckRuns === 0, 30_000);
     const outcome = github.outcome();
     const lost = heads.filter((key) => !outcome.reviewsByHead.has(key)).length;

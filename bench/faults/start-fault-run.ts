@@ -1,6 +1,9 @@
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { DeliverySender } from "./deliveries.ts";
+import { pollUntil } from "./figures.ts";
 import { createFaultDatabase } from "./fault-database.ts";
 import { startGitHub } from "./github-stand-in.ts";
 import { RevueProcesses, revueEnvironment } from "./revue-processes.ts";
@@ -56,8 +59,51 @@ export async function startFaultRun(options: {
       );
       return Object.fromEntries(rows.map((row) => [row.state, Number(row.count)]));
     },
+    /**
+     * What happened to pull request `pull`, for a figure that missed its goal: its review jobs,
+     * Revue's review rows and GitHub's check runs and reviews.
+     */
+    describePull: async (pull: number) => {
+      const jobs = await client.query(
+        `SELECT id, state::text, retry_count, data->>'headSha' AS head, data->>'deliveryId' AS delivery,
+                created_on, started_on, completed_on, output
+           FROM pgboss.job WHERE name = 'review-pull-request' AND (data->>'pullNumber')::int = $1
+          ORDER BY created_on`,
+        [pull],
+      );
+      const reviews = await client.query(
+        "SELECT id, head_sha, status, job_id, check_run_id, created_at FROM reviews WHERE pull_number = $1 ORDER BY id",
+        [pull],
+      );
+      const checkRuns = [...github.github.checkRuns.values()]
+        .filter((checkRun) =>
+          reviews.rows.some(
+            (r: { check_run_id: number }) => Number(r.check_run_id) === checkRun.id,
+          ),
+        )
+        .map(({ id, head_sha, status, conclusion, output }) => ({
+          id,
+          head_sha,
+          status,
+          conclusion,
+          title: (output as { title?: string } | undefined)?.title,
+        }));
+      return {
+        pull,
+        head: github.headOf(pull),
+        jobs: jobs.rows,
+        reviews: reviews.rows,
+        checkRuns,
+        posted: github.github.reviews
+          .filter((r) => r.pullNumber === pull)
+          .map((r) => ({ commit_id: r.commit_id, state: r.state })),
+      };
+    },
     finish: async () => {
       await processes.stopAll();
+      const logs = path.join(tmpdir(), `revue-faults-${run}`);
+      processes.saveOutputs(logs);
+      console.log(`   process output: ${logs}`);
       await client.end().catch(() => {});
       await sender.settled();
       await github.close();
@@ -65,4 +111,12 @@ export async function startFaultRun(options: {
       await database.drop();
     },
   };
+}
+
+/** Waits (up to `timeoutMs`) until no review job is created, retrying or active. */
+export async function reviewJobsSettled(run: FaultRun, timeoutMs: number): Promise<boolean> {
+  return pollUntil(async () => {
+    const jobs = await run.reviewJobStates();
+    return (jobs.created ?? 0) + (jobs.retry ?? 0) + (jobs.active ?? 0) === 0;
+  }, timeoutMs);
 }
