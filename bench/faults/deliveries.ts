@@ -38,7 +38,13 @@ export function pullRequestDelivery(
  */
 export class DeliverySender {
   /** Every attempt's answer, in order (a network error is status 0). */
-  readonly answers: { delivery: Delivery; status: number; redelivery: boolean }[] = [];
+  readonly answers: {
+    delivery: Delivery;
+    status: number;
+    redelivery: boolean;
+    /** The answer's body when it was not 2xx (the first 500 characters). */
+    body?: string;
+  }[] = [];
   private readonly byGuid = new Map<string, Delivery>();
   private readonly pending = new Set<Promise<unknown>>();
   private nextAttemptId = 1;
@@ -59,6 +65,7 @@ export class DeliverySender {
     this.byGuid.set(delivery.id, delivery);
     const sent = Date.now();
     let status = 0;
+    let body: string | undefined;
     try {
       const response = await fetch(`${webUrl}/api/github/webhooks`, {
         method: "POST",
@@ -72,12 +79,13 @@ export class DeliverySender {
         body: delivery.body,
         signal: AbortSignal.timeout(30_000),
       });
-      await response.arrayBuffer();
+      const text = await response.text();
       status = response.status;
+      if (!isSuccess(status)) body = text.slice(0, 500);
     } catch {
       // GitHub records a timeout or a refused connection as a failed attempt.
     }
-    this.answers.push({ delivery, status, redelivery });
+    this.answers.push({ delivery, status, redelivery, ...(body === undefined ? {} : { body }) });
     this.github.hookDeliveries.push({
       id: this.nextAttemptId++,
       guid: delivery.id,

@@ -6,6 +6,7 @@
 // else postgres://postgres@127.0.0.1:5432/test (it needs pgvector).
 import { parseArgs } from "node:util";
 import { printFigures, type Figure } from "./figures.ts";
+import { dbOutage } from "./db-outage.ts";
 import { flood } from "./flood.ts";
 import { kill } from "./kill.ts";
 import { sigterm } from "./sigterm.ts";
@@ -19,6 +20,7 @@ const { values, positionals } = parseArgs({
     concurrency: { type: "string" },
     kills: { type: "string" },
     grace: { type: "string" },
+    settle: { type: "string" },
   },
 });
 if (values.scale !== "quick" && values.scale !== "full") {
@@ -49,6 +51,14 @@ const scenarios: Record<string, () => Promise<Figure[]>> = {
       pulls: 6,
       graceSeconds: Number(values.grace ?? 5),
       settleSeconds: 180,
+    }),
+  "db-outage": () =>
+    dbOutage({
+      pulls: 40,
+      rate: 10,
+      outageSeconds: 15,
+      // Long enough for Revue's scheduled redelivery (every 10 minutes) in a full run.
+      settleSeconds: Number(values.settle ?? (full ? 660 : 120)),
     }),
 };
 
