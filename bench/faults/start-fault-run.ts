@@ -32,9 +32,8 @@ export async function startFaultRun(options: {
   });
   const processes = new RevueProcesses(env);
   const sender = new DeliverySender(github.github, () => processes.webs[0]!.url);
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  // A killed process or a restarted server may end this connection; the figures then fail, not the run.
+  // A pool: a restarted server ends its connections, and the next query opens a new one.
+  const client = new pg.Pool({ connectionString: database.url, max: 2 });
   client.on("error", () => {});
 
   return {
