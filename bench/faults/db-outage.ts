@@ -115,6 +115,9 @@ export async function dbOutage(options: DbOutageOptions): Promise<Figure[]> {
       const missingStored = missing.filter(([, { id }]) => lastStored.has(id)).length;
       const exited = processes.unexpectedExits(new Set());
       const outcome = github.outcome();
+      const twice = [...outcome.reviewsByHead.keys()].filter(
+        (key) => outcome.reviewsByHead.get(key)! > 1 || (outcome.postedByHead.get(key) ?? 0) > 1,
+      ).length;
       for (const [pull] of missing) {
         console.log("last head unreviewed:", JSON.stringify(await run.describePull(pull), null, 1));
       }
@@ -163,9 +166,9 @@ export async function dbOutage(options: DbOutageOptions): Promise<Figure[]> {
         {
           scenario,
           name: "heads reviewed twice",
-          value: String([...outcome.reviewsByHead.values()].filter((c) => c > 1).length),
+          value: String(twice),
           goal: "0",
-          met: [...outcome.reviewsByHead.values()].every((c) => c <= 1),
+          met: twice === 0,
         },
         {
           scenario,

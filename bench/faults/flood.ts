@@ -88,7 +88,9 @@ export async function flood(adminUrl: string, options: FloodOptions): Promise<Fi
     const lost = accepted.filter((id) => !stored.has(id)).length;
     const failedAnswers = good.filter((a) => !isSuccess(a.status)).length;
     const outcome = github.outcome();
-    const twice = [...outcome.reviewsByHead.values()].filter((count) => count > 1).length;
+    const twice = [...outcome.reviewsByHead.keys()].filter(
+      (key) => outcome.reviewsByHead.get(key)! > 1 || (outcome.postedByHead.get(key) ?? 0) > 1,
+    ).length;
     const never = [...lastHead].filter(
       ([pull, sha]) => !outcome.reviewsByHead.has(headKey(pull, sha)),
     ).length;

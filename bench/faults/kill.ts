@@ -78,7 +78,10 @@ export async function kill(adminUrl: string, options: KillOptions): Promise<Figu
       }
     }
     const outcome = github.outcome();
-    const counts = heads.map((key) => outcome.reviewsByHead.get(key) ?? 0);
+    // Reviewed once: one check run closed as a success, at most one GitHub review submitted.
+    const counts = heads.map((key) =>
+      Math.max(outcome.reviewsByHead.get(key) ?? 0, outcome.postedByHead.get(key) ?? 0),
+    );
     const once = counts.filter((count) => count === 1).length;
     const jobs = await run.reviewJobStates();
     const exited = processes.unexpectedExits(killed);

@@ -59,7 +59,10 @@ export async function sigterm(adminUrl: string, options: SigtermOptions): Promis
     await pollUntil(() => github.outcome().openCheckRuns === 0, 30_000);
     const outcome = github.outcome();
     const lost = heads.filter((key) => !outcome.reviewsByHead.has(key)).length;
-    const twice = heads.filter((key) => (outcome.reviewsByHead.get(key) ?? 0) > 1).length;
+    const twice = heads.filter(
+      (key) =>
+        (outcome.reviewsByHead.get(key) ?? 0) > 1 || (outcome.postedByHead.get(key) ?? 0) > 1,
+    ).length;
     const jobs = await run.reviewJobStates();
     const scenario = "sigterm";
     const limitMs = (options.graceSeconds + 5) * 1000;
