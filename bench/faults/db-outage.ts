@@ -115,6 +115,8 @@ export async function dbOutage(options: DbOutageOptions): Promise<Figure[]> {
       const missingStored = missing.filter(([, { id }]) => lastStored.has(id)).length;
       const exited = processes.unexpectedExits(new Set());
       const outcome = github.outcome();
+      await run.printOpenCheckRuns();
+      await run.printOpenCheckRuns();
       const twice = [...outcome.reviewsByHead.keys()].filter(
         (key) => outcome.reviewsByHead.get(key)! > 1 || (outcome.postedByHead.get(key) ?? 0) > 1,
       ).length;

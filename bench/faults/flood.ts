@@ -88,6 +88,7 @@ export async function flood(adminUrl: string, options: FloodOptions): Promise<Fi
     const lost = accepted.filter((id) => !stored.has(id)).length;
     const failedAnswers = good.filter((a) => !isSuccess(a.status)).length;
     const outcome = github.outcome();
+    await run.printOpenCheckRuns();
     const twice = [...outcome.reviewsByHead.keys()].filter(
       (key) => outcome.reviewsByHead.get(key)! > 1 || (outcome.postedByHead.get(key) ?? 0) > 1,
     ).length;

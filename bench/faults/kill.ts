@@ -78,6 +78,7 @@ export async function kill(adminUrl: string, options: KillOptions): Promise<Figu
       }
     }
     const outcome = github.outcome();
+    await run.printOpenCheckRuns();
     // Reviewed once: one check run closed as a success, at most one GitHub review submitted.
     const counts = heads.map((key) =>
       Math.max(outcome.reviewsByHead.get(key) ?? 0, outcome.postedByHead.get(key) ?? 0),

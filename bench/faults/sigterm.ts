@@ -58,6 +58,7 @@ export async function sigterm(adminUrl: string, options: SigtermOptions): Promis
     await reviewJobsSettled(run, 120_000);
     await pollUntil(() => github.outcome().openCheckRuns === 0, 30_000);
     const outcome = github.outcome();
+    await run.printOpenCheckRuns();
     const lost = heads.filter((key) => !outcome.reviewsByHead.has(key)).length;
     const twice = heads.filter(
       (key) =>

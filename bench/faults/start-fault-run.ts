@@ -98,6 +98,21 @@ export async function startFaultRun(options: {
           .map((r) => ({ commit_id: r.commit_id, state: r.state })),
       };
     },
+    /** Prints the check runs left open, with Revue's review rows for their heads. */
+    printOpenCheckRuns: async () => {
+      for (const checkRun of github.github.checkRuns.values()) {
+        if (checkRun.status === "completed") continue;
+        const { rows } = await client.query(
+          "SELECT id, pull_number, head_sha, status, job_id, check_run_id FROM reviews WHERE head_sha = $1 OR check_run_id = $2",
+          [checkRun.head_sha, checkRun.id],
+        );
+        const { id, head_sha, status, external_id, output } = checkRun;
+        console.log(
+          "check run left open:",
+          JSON.stringify({ id, head_sha, status, external_id, output, reviews: rows }),
+        );
+      }
+    },
     finish: async () => {
       await processes.stopAll();
       const logs = path.join(tmpdir(), `revue-faults-${run}`);
