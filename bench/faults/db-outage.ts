@@ -116,7 +116,6 @@ export async function dbOutage(options: DbOutageOptions): Promise<Figure[]> {
       const exited = processes.unexpectedExits(new Set());
       const outcome = github.outcome();
       await run.printOpenCheckRuns();
-      await run.printOpenCheckRuns();
       const twice = [...outcome.reviewsByHead.keys()].filter(
         (key) => outcome.reviewsByHead.get(key)! > 1 || (outcome.postedByHead.get(key) ?? 0) > 1,
       ).length;
