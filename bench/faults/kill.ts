@@ -8,6 +8,12 @@ import { reviewJobsSettled, startFaultRun } from "./start-fault-run.ts";
 
 export type KillOptions = {
   kills: number;
+  /**
+   * false: before each kill, wait until every earlier review is done, so a kill hits one review
+   * once. true: kill again at once, so a review may be killed on several attempts (after four it
+   * has used its retries).
+   */
+  overlap: boolean;
   /** How long the model takes to answer: the window in which a review is mid-call. */
   modelDelayMs: number;
   settleSeconds: number;
@@ -17,6 +23,7 @@ export type KillOptions = {
  * `kills` rounds against one web and one worker process: a new pull request's delivery, then,
  * at a random point of its review (0 to model delay + 2 s after the delivery), SIGKILL the worker
  * and start a new one. Whatever the killed worker was running must be retried and posted once.
+ * Unless `overlap`, a round starts when the reviews of the earlier ones are done.
  */
 export async function kill(adminUrl: string, options: KillOptions): Promise<Figure[]> {
   const run = await startFaultRun({
@@ -34,6 +41,13 @@ export async function kill(adminUrl: string, options: KillOptions): Promise<Figu
     const kills: { at: number; midReview: boolean }[] = [];
 
     for (let pull = 1; pull <= options.kills; pull += 1) {
+      if (!options.overlap) {
+        await pollUntil(
+          () => [...sentAt.keys()].every((key) => clock.firstReviewedAt.has(key)),
+          options.settleSeconds * 1000,
+          250,
+        );
+      }
       const sha = headSha(run.run, pull, 0);
       const delivery = pullRequestDelivery(
         `${run.run}-kill-${pull}`,
@@ -84,6 +98,11 @@ export async function kill(adminUrl: string, options: KillOptions): Promise<Figu
       Math.max(outcome.reviewsByHead.get(key) ?? 0, outcome.postedByHead.get(key) ?? 0),
     );
     const once = counts.filter((count) => count === 1).length;
+    for (const [index, count] of counts.entries()) {
+      if (count === 1) continue;
+      const pull = Number(heads[index]!.split(":")[0]);
+      console.log("head not reviewed once:", JSON.stringify(await run.describePull(pull), null, 1));
+    }
     const jobs = await run.reviewJobStates();
     const exited = processes.unexpectedExits(killed);
     const scenario = "kill";

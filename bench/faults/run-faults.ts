@@ -1,4 +1,4 @@
-// `npm run faults [-- <scenario>... [--scale quick|full] [--deliveries N] [--kills N]]`: starts the
+// `npm run faults [-- <scenario>... [--scale quick|full] [--deliveries N] [--kills N] [--overlap]]`: starts the
 // real Revue processes (web: src/bin/start.ts, workers: src/bin/worker.ts) against a fresh
 // database on the local PostgreSQL and HTTP stand-ins for GitHub and the model, breaks things
 // (floods, SIGKILL, SIGTERM) and prints what was lost, duplicated or left open. Not part of
@@ -19,6 +19,7 @@ const { values, positionals } = parseArgs({
     pulls: { type: "string" },
     concurrency: { type: "string" },
     kills: { type: "string" },
+    overlap: { type: "boolean", default: false },
     grace: { type: "string" },
     settle: { type: "string" },
   },
@@ -42,7 +43,8 @@ const scenarios: Record<string, () => Promise<Figure[]>> = {
     }),
   kill: () =>
     kill(adminUrl, {
-      kills: Number(values.kills ?? (full ? 20 : 8)),
+      kills: Number(values.kills ?? (full ? 20 : 4)),
+      overlap: values.overlap,
       modelDelayMs: 3000,
       settleSeconds: 180,
     }),
