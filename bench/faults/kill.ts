@@ -21,7 +21,7 @@ export type KillOptions = {
 
 /**
  * `kills` rounds against one web and one worker process: a new pull request's delivery, then,
- * at a random point of its review (0 to model delay + 2 s after the delivery), SIGKILL the worker
+ * at a random point of its review (0 to model delay + 2 s after its check run opened), SIGKILL the worker
  * and start a new one. Whatever the killed worker was running must be retried and posted once.
  * Unless `overlap`, a round starts when the reviews of the earlier ones are done.
  */
@@ -58,6 +58,12 @@ export async function kill(adminUrl: string, options: KillOptions): Promise<Figu
       );
       sentAt.set(headKey(pull, sha), Date.now());
       await sender.send(web.url, delivery);
+      // The review has begun when its check run is open; the kill comes at a random point after.
+      await pollUntil(
+        () => [...github.github.checkRuns.values()].some((checkRun) => checkRun.head_sha === sha),
+        60_000,
+        50,
+      );
       await new Promise((resolve) =>
         setTimeout(resolve, Math.random() * (options.modelDelayMs + 2000)),
       );
