@@ -65,7 +65,10 @@ export async function flood(adminUrl: string, options: FloodOptions): Promise<Fi
       const { reviewsByHead } = github.outcome();
       return [...lastHead].every(([pull, sha]) => reviewsByHead.has(headKey(pull, sha)));
     };
-    const reviewed = await pollUntil(allReviewed, options.settleSeconds * 1000, 500);
+    await pollUntil(allReviewed, options.settleSeconds * 1000, 500);
+    // Let the last check runs close and any late duplicate show itself.
+    await reviewJobsSettled(run, 120_000);
+    await pollUntil(() => github.outcome().openCheckRuns === 0, 10_000);
     clock.stop();
     // When the last of the last heads to be reviewed was (those reviewed at all).
     const reviewedMs =
@@ -73,9 +76,6 @@ export async function flood(adminUrl: string, options: FloodOptions): Promise<Fi
         started,
         ...[...lastHead].map(([pull, sha]) => clock.firstReviewedAt.get(headKey(pull, sha)) ?? 0),
       ) - started;
-    // Let the last check runs close and any late duplicate show itself.
-    await reviewJobsSettled(run, 120_000);
-    await pollUntil(() => github.outcome().openCheckRuns === 0, 10_000);
 
     const answers = sender.answers.filter((a) => !a.redelivery);
     const bad = answers.filter((a) => a.delivery.id.includes("-bad-"));
@@ -152,9 +152,11 @@ export async function flood(adminUrl: string, options: FloodOptions): Promise<Fi
       {
         scenario,
         name: "time until all last heads reviewed",
-        value: reviewed
-          ? seconds(reviewedMs)
-          : `${seconds(reviewedMs)} for those reviewed; the rest not within ${options.settleSeconds} s`,
+        // Counted again at the end: a last head may be reviewed while the jobs settle.
+        value:
+          never === 0
+            ? seconds(reviewedMs)
+            : `${seconds(reviewedMs)} for those reviewed; the rest not within ${options.settleSeconds} s`,
       },
       {
         scenario,
