@@ -107,11 +107,18 @@ async function openPostgres(
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client that loses its server (a restart, a reset connection) emits `error` on the pool,
-  // which would kill the process unhandled. The pool drops that client; the next query reconnects.
-  pool.on("error", (error) =>
-    log?.warn({ err: error }, "an idle database connection was lost; the next query reconnects"),
+  // A client that loses its server (a restart, a reset connection) emits `error`, which would kill
+  // the process unhandled. pg-pool listens only while the client is idle (and re-emits it on the
+  // pool); while the client is lent out, as in a transaction between two statements, nobody would.
+  // So every client gets its own listener: the statement that uses it next fails, the pool drops the
+  // broken client on release, and the next query reconnects.
+  pool.on("connect", (client) =>
+    client.on("error", (error) =>
+      log?.warn({ err: error }, "a database connection was lost; the next query reconnects"),
+    ),
   );
+  // The same error, re-emitted by pg-pool for an idle client: already logged above.
+  pool.on("error", () => {});
   const db = new Kysely<DatabaseSchema>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new StorableTextPlugin()],
