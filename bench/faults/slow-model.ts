@@ -16,7 +16,7 @@ export async function startSlowModel(delayMs: number) {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     state.calls += 1;
     await new Promise((resolve) => setTimeout(resolve, state.delayMs));
-    const [status, text, headers] = anthropic.handle(
+    const [status, text, headers] = await anthropic.handle(
       JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>,
     );
     // The stand-in keeps no history: FakeAnthropic records every request body otherwise.
