@@ -6,6 +6,7 @@ import * as reviewModelOutput from "./20261202T1000_review_model_output.ts";
 import * as pullAuthorSignals from "./20261210T1000_pull_author_signals.ts";
 import * as redeliveryRequests from "./20261211T0900_redelivery_requests.ts";
 import * as reviewSpendIndexes from "./20261211T1000_review_spend_indexes.ts";
+import * as codeImports from "./20261211T1100_code_imports.ts";
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that a bundled
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   "20261210T1000_pull_author_signals": pullAuthorSignals,
   "20261211T0900_redelivery_requests": redeliveryRequests,
   "20261211T1000_review_spend_indexes": reviewSpendIndexes,
+  "20261211T1100_code_imports": codeImports,
 };

@@ -57,6 +57,7 @@ async function indexFile(db: CodeIndexDatabase, scope: RepositoryScope, tag: str
       bytes: 80,
       chunks: [chunk],
       vectors: [vector(0.01)],
+      imports: [],
     },
   ]);
 }
