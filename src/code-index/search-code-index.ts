@@ -66,6 +66,38 @@ export async function findDefinitions(
   ).slice(0, limit);
 }
 
+/**
+ * Chunks that define any of `names`, each with the name it defines, those defining earlier names
+ * first; up to `perName` chunks per name. With `path`, only chunks of that file.
+ */
+export async function findNamedDefinitions(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  names: string[],
+  options: { path?: string; perName: number },
+): Promise<(FoundChunk & { name: string })[]> {
+  if (names.length === 0) return [];
+  let query = db
+    .selectFrom("code_symbols as s")
+    .innerJoin("code_chunks as c", "c.id", "s.chunk_id")
+    .select([...CHUNK_COLUMNS, "s.name"])
+    .where(inRepository(scope, "s"))
+    .where(inRepository(scope, "c"))
+    .where("s.role", "=", "definition")
+    .where("s.name", "in", names);
+  if (options.path !== undefined) query = query.where("c.path", "=", options.path);
+  const rows = await query.orderBy("c.id").execute();
+  const order = new Map(names.map((name, i) => [name, i]));
+  const taken = new Map<string, number>();
+  return rows
+    .sort((a, b) => order.get(a.name)! - order.get(b.name)! || a.id - b.id)
+    .filter((row) => {
+      const count = taken.get(row.name) ?? 0;
+      taken.set(row.name, count + 1);
+      return count < options.perName;
+    });
+}
+
 /** Chunks that call, import or otherwise reference any of `names`, most names matched first. */
 export async function findReferences(
   db: CodeIndexDatabase,

@@ -1,9 +1,20 @@
 import type { FileDiff } from "../diff/format-diff.ts";
 
+/**
+ * Where the diff uses a name: `SomeType` alone, or qualified by what precedes its dot
+ * (`core.SomeType` has qualifier `core`). `path` is the file's new path, `line` its new-side line
+ * (old-side for a deleted line).
+ */
+export type NameUse = { name: string; qualifier: string | null; path: string; line: number };
+
 /** What retrieval needs to know about a diff. */
 export type DiffNames = {
   /** Identifiers the changed lines use, most frequent first. */
   used: string[];
+  /** The first use of each name (and each `qualifier.name`) per file, in diff order. */
+  uses: NameUse[];
+  /** New paths of the files the diff adds or modifies. */
+  changedPaths: Set<string>;
   /** Names the changed lines declare (functions, classes, types, methods, constants). */
   declared: string[];
   /** Per path, the old-side line ranges the diff shows (1-based, inclusive). */
@@ -15,6 +26,8 @@ export type DiffNames = {
 };
 
 const IDENTIFIER = /[A-Za-z_$][A-Za-z0-9_$]*/g;
+/** `core.SomeType`, `$.ajax`: an identifier, a dot, an identifier (no space, no call result). */
+const QUALIFIED = /(?<![\w$.])([A-Za-z_$][\w$]*)\.([A-Za-z_$][\w$]*)/g;
 const DECLARATION =
   /\b(?:function\*?|class|interface|type|enum|def|fn|func|struct|trait|module|const|let|var|impl)\s+(?:\([^)]*\)\s*)?([A-Za-z_$][A-Za-z0-9_$]*)/g;
 const METHOD =
@@ -43,19 +56,32 @@ export function readDiffNames(files: FileDiff[]): DiffNames {
   const shownRanges = new Map<string, [number, number][]>();
   const removedPaths = new Set<string>();
   const changed: string[] = [];
+  const uses = new Map<string, NameUse>();
+  const changedPaths = new Set<string>();
   for (const file of files) {
     const oldPath = file.previousPath ?? file.path;
     if (file.status === "removed") removedPaths.add(oldPath);
+    else changedPaths.add(file.path);
+    const use = (name: string, qualifier: string | null, line: number) => {
+      const key = `${file.path}\0${qualifier ?? ""}\0${name}`;
+      if (!uses.has(key)) uses.set(key, { name, qualifier, path: file.path, line });
+    };
     const ranges: [number, number][] = [];
     for (const hunk of file.hunks) {
       if (hunk.oldLines > 0) ranges.push([hunk.oldStart, hunk.oldStart + hunk.oldLines - 1]);
       for (const line of hunk.lines) {
         if (line.kind === "context") continue;
         changed.push(line.text);
+        const lineNumber = (line.kind === "add" ? line.newLine : line.oldLine) ?? 0;
         for (const match of line.text.matchAll(IDENTIFIER)) {
           const name = match[0];
           if (name.length < 3 || KEYWORDS.has(name.toLowerCase())) continue;
           counts.set(name, (counts.get(name) ?? 0) + 1);
+          use(name, null, lineNumber);
+        }
+        for (const match of line.text.matchAll(QUALIFIED)) {
+          if (!KEYWORDS.has(match[1]!) && match[1] !== "this")
+            use(match[2]!, match[1]!, lineNumber);
         }
         for (const match of line.text.matchAll(DECLARATION)) {
           if (!KEYWORDS.has(match[1]!.toLowerCase())) declared.add(match[1]!);
@@ -71,6 +97,8 @@ export function readDiffNames(files: FileDiff[]): DiffNames {
     .map(([name]) => name);
   return {
     used,
+    uses: [...uses.values()],
+    changedPaths,
     declared: [...declared],
     shownRanges,
     removedPaths,
