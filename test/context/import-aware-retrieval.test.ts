@@ -61,7 +61,7 @@ function twoVersions(): TarEntry[] {
     { path: "v2/app.ts", content: APP_TS },
     {
       path: "v2/client.test.ts",
-      content: `import { createClient } from "./client";\n\ntest("createClient", () => {\n  const client = createClient("https://example.test");\n  expect(client.version).toBe("two");\n  expect($store).toBeDefined();\n});\n`,
+      content: `import { createClient } from "./client";\nimport { start } from "./app";\n\ntest("createClient", () => {\n  const client = createClient("https://example.test");\n  expect(start({ retriesV2: 1 })).toEqual(client);\n  expect(client.version).toBe("two");\n  expect($store).toBeDefined();\n});\n`,
     },
   ];
 }
@@ -149,9 +149,13 @@ describe.each(backends)("import-aware retrieval on %s", (backend) => {
     expect(text).toContain('version: "two"');
     expect(text).toContain("retriesV2");
     expect(text).not.toMatch(/version: "one"|timeoutV1|createStore\(1\)/);
-    // The test file mentions every name the change uses, yet comes after the definitions.
-    const testFile = headers.findIndex((line) => line.startsWith("### v2/client.test.ts"));
-    expect(testFile === -1 || testFile >= 3).toBe(true);
+    // The test file calls the changed function and mentions every name the change uses, yet it
+    // (and the diff's own file) comes after every other chunk.
+    const secondary = (line: string) => /^### v2\/(client\.test|app)\.ts/.test(line);
+    expect(headers.some(secondary)).toBe(true);
+    expect(headers.findIndex(secondary)).toBeGreaterThan(
+      headers.findLastIndex((l) => !secondary(l)),
+    );
   });
 
   it("follows an import even where a same-named definition is closer (v1 through an alias)", async () => {
@@ -160,5 +164,20 @@ describe.each(backends)("import-aware retrieval on %s", (backend) => {
       "### v1/client.ts:1-3 — definition of `createLegacyClient` used at v2/app.ts:7",
     );
     expect(text).toContain('version: "one"');
+  });
+
+  it("matches a name nothing imports by name, preferring the definition in the same folder", async () => {
+    // A new file: the index has no imports recorded for it.
+    const added = [
+      "@@ -0,0 +1,1 @@",
+      '+export const client = createClient("https://example.test");',
+    ];
+    const { text } = await contextFor([
+      { path: "v2/extra.ts", status: "added", hunks: parsePatch(added.join("\n")) },
+    ]);
+    const headers = text.split("\n").filter((line) => line.startsWith("### "));
+    expect(headers[0]).toBe(
+      "### v2/client.ts:1-3 — definition of `createClient` (matched by name) used at v2/extra.ts:1",
+    );
   });
 });
