@@ -77,25 +77,27 @@ export async function findNamedDefinitions(
   options: { path?: string; perName: number },
 ): Promise<(FoundChunk & { name: string })[]> {
   if (names.length === 0) return [];
-  let query = db
+  let ranked = db
     .selectFrom("code_symbols as s")
     .innerJoin("code_chunks as c", "c.id", "s.chunk_id")
-    .select([...CHUNK_COLUMNS, "s.name"])
+    .select([
+      ...CHUNK_COLUMNS,
+      "s.name",
+      sql<number>`row_number() over (partition by s.name order by c.id)`.as("rank"),
+    ])
     .where(inRepository(scope, "s"))
     .where(inRepository(scope, "c"))
     .where("s.role", "=", "definition")
     .where("s.name", "in", names);
-  if (options.path !== undefined) query = query.where("c.path", "=", options.path);
-  const rows = await query.orderBy("c.id").execute();
+  if (options.path !== undefined) ranked = ranked.where("c.path", "=", options.path);
+  // At most `perName` rows per name leave the database: a name like `get` may be defined 1,000 times.
+  const rows = await db
+    .selectFrom(ranked.as("r"))
+    .select(["r.id", "r.path", "r.start_line", "r.end_line", "r.content", "r.name"])
+    .where("r.rank", "<=", options.perName)
+    .execute();
   const order = new Map(names.map((name, i) => [name, i]));
-  const taken = new Map<string, number>();
-  return rows
-    .sort((a, b) => order.get(a.name)! - order.get(b.name)! || a.id - b.id)
-    .filter((row) => {
-      const count = taken.get(row.name) ?? 0;
-      taken.set(row.name, count + 1);
-      return count < options.perName;
-    });
+  return rows.sort((a, b) => order.get(a.name)! - order.get(b.name)! || a.id - b.id);
 }
 
 /** Chunks that call, import or otherwise reference any of `names`, most names matched first. */

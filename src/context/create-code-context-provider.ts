@@ -104,7 +104,7 @@ export async function retrieveContext(
     ...new Set(definitions.filter(({ via }) => via === "import").map(({ chunk }) => chunk.name)),
   ];
   const shadowed = new Set(
-    (await findNamedDefinitions(db, scope, resolvedNames, { perName: PER_RETRIEVER }))
+    (await findNamedDefinitions(db, scope, resolvedNames, { perName: 100 }))
       .map((chunk) => chunk.id)
       .filter((id) => !resolvedIds.has(id)),
   );

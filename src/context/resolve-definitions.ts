@@ -56,7 +56,8 @@ export async function resolveDefinitions(
     db,
     scope,
     [...new Set(unresolved.map((use) => use.name))],
-    { perName: options.perName * 4 },
+    // Enough candidates per name to find the closest one, not every `get` in a monorepo.
+    { perName: 20 },
   );
   const matched: UsedDefinition[] = [];
   for (const use of unresolved) {
