@@ -180,4 +180,48 @@ describe.each(backends)("import-aware retrieval on %s", (backend) => {
       "### v2/client.ts:1-3 — definition of `createClient` (matched by name) used at v2/extra.ts:1",
     );
   });
+
+  it("follows a Python import to the package it names, not the same-named class next door", async () => {
+    const archive = await makeTarball("o-r-def5678", [
+      { path: "app/models.py", content: "class User:\n    role = 'app'\n" },
+      { path: "accounts/models.py", content: "class User:\n    role = 'accounts'\n" },
+      { path: "accounts/__init__.py", content: "" },
+      {
+        path: "app/views.py",
+        content: "from accounts.models import User\n\n\ndef show(user_id):\n    return user_id\n",
+      },
+    ]);
+    const python = { installationId: 1, repositoryId: 11 };
+    await indexRepositoryArchive(
+      { db: codeIndexDatabase(handle.db), embedder: createLocalEmbedder(), log },
+      python,
+      readTarball(archive),
+      { ignore: [], maxFileBytes: 50_000, commitSha: "def" },
+    );
+    const patch = [
+      "@@ -4,2 +4,2 @@",
+      " def show(user_id):",
+      "-    return user_id",
+      "+    return User(user_id)",
+    ];
+    const provider = createCodeContextProvider({ db: handle.db, embedder: createLocalEmbedder() });
+    const { text } = await provider(
+      {
+        ...python,
+        owner: "o",
+        repo: "p",
+        pullNumber: 2,
+        author: "a",
+        baseSha: "b",
+        headSha: "h",
+        files: [{ path: "app/views.py", status: "modified", hunks: parsePatch(patch.join("\n")) }],
+        log,
+      },
+      4000,
+    );
+    expect(text.split("\n")[0]).toBe(
+      "### accounts/models.py:1-2 — definition of `User` used at app/views.py:5",
+    );
+    expect(text).not.toContain("role = 'app'");
+  });
 });
