@@ -51,7 +51,7 @@ export type RetrievedContext = {
 
 /** Tests, fixtures, mocks, snapshots, examples and generated code: rarely what a change calls. */
 const SECONDARY_PATH =
-  /(^|\/)(tests?|__tests__|spec|specs|fixtures?|__fixtures__|__mocks__|mocks?|testdata|examples?|__snapshots__|generated)\/|\.(test|spec)\.[a-z]+$|_test\.(go|py)$|(^|\/)test_[^/]*\.py$|\.d\.ts$/;
+  /(^|\/)(tests?|__tests__|spec|specs|fixtures?|__fixtures__|__mocks__|mocks?|testdata|examples?|__snapshots__|generated)\/|\.(test|spec)\.[a-z]+$|_test\.(go|py)$|(^|\/)test_[^/]*\.py$/;
 
 /**
  * Retrieves the code a reviewer of `names` needs: the definitions of the names the change uses
