@@ -1,7 +1,15 @@
 import type { Database } from "../db/open-database.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
 import { codeIndexDatabase, type CodeIndexDatabase } from "../code-index/code-index-tables.ts";
-import { readIndexState, type RepositoryScope } from "../code-index/code-index-store.ts";
+import {
+  readFileHashes,
+  readIndexState,
+  readIndexedText,
+  type RepositoryScope,
+} from "../code-index/code-index-store.ts";
+import type { ImportedName } from "../code-index/imported-name.ts";
+import { readModuleSettings, resolveImport } from "../code-index/resolve-import.ts";
+import type { FoundImport } from "../code-index/search-imports.ts";
 import type { ContextProvider } from "../review/review-extensions.ts";
 import { fuseRankings } from "./fuse-rankings.ts";
 import { packContext } from "./pack-context.ts";
@@ -87,7 +95,10 @@ export async function retrieveContext(
     ? await embedder.embed([names.changedText], { signal: options.signal })
     : [];
   const [definitions, references, similar, identifiers] = await Promise.all([
-    resolveDefinitions(db, scope, uses, { perName: 2 }),
+    resolveDefinitions(db, scope, uses, {
+      perName: 2,
+      addedImports: await resolveAddedImports(db, scope, names.addedImports),
+    }),
     findReferences(db, scope, [...modified].slice(0, MAX_NAMES), PER_RETRIEVER),
     vector
       ? findSimilar(db, scope, { model: embedder.model, vector }, PER_RETRIEVER)
@@ -168,6 +179,39 @@ export async function retrieveContext(
       .map((id) => ({ ...byId.get(id)!, reason: reasons.get(id)! })),
     rankings,
   };
+}
+
+/**
+ * The imports the diff adds, pointed at the files they name in the index (with the indexed
+ * tsconfig.json's `paths`), so a name the change imports anew is followed like a recorded one.
+ * Two queries, and only when the diff adds an import.
+ */
+async function resolveAddedImports(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  added: Map<string, ImportedName[]>,
+): Promise<Map<string, FoundImport[]>> {
+  const resolved = new Map<string, FoundImport[]>();
+  if (added.size === 0) return resolved;
+  const files = new Set((await readFileHashes(db, scope)).keys());
+  let config: string | null = null;
+  for (const path of ["tsconfig.json", "jsconfig.json"])
+    config ??= await readIndexedText(db, scope, path);
+  const settings = readModuleSettings(config ?? "{}");
+  for (const [path, imports] of added) {
+    resolved.set(
+      path,
+      imports.map((imported) => ({
+        path,
+        line: imported.line,
+        kind: imported.kind,
+        importedName: imported.importedName,
+        localName: imported.localName,
+        targetPath: resolveImport(path, imported.specifier, files, settings),
+      })),
+    );
+  }
+  return resolved;
 }
 
 /**

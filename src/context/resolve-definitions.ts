@@ -31,9 +31,13 @@ export async function resolveDefinitions(
   db: CodeIndexDatabase,
   scope: RepositoryScope,
   uses: NameUse[],
-  options: { perName: number },
+  options: {
+    perName: number;
+    /** Imports the diff adds, already resolved, per path: looked at before the recorded ones. */
+    addedImports?: ReadonlyMap<string, FoundImport[]>;
+  },
 ): Promise<UsedDefinition[]> {
-  const importsOf = cachedImports(db, scope);
+  const importsOf = cachedImports(db, scope, options.addedImports ?? new Map());
   const definedIn = cachedDefinitions(db, scope);
   const resolved: UsedDefinition[] = [];
   const unresolved: NameUse[] = [];
@@ -128,12 +132,19 @@ async function follow(
   return [];
 }
 
-function cachedImports(db: CodeIndexDatabase, scope: RepositoryScope) {
+function cachedImports(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  added: ReadonlyMap<string, FoundImport[]>,
+) {
   const cache = new Map<string, Promise<FoundImport[]>>();
   return (path: string) => {
     let found = cache.get(path);
     if (found === undefined) {
-      found = findImports(db, scope, [path]);
+      found = findImports(db, scope, [path]).then((recorded) => [
+        ...(added.get(path) ?? []),
+        ...recorded,
+      ]);
       cache.set(path, found);
     }
     return found;

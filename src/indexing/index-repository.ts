@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { Embedder } from "../embeddings/embedder.ts";
 import { chunkSource, readSourceFile, type Chunk, type ImportedName } from "./chunk-source.ts";
-import { readModuleSettings, resolveImport } from "./resolve-import.ts";
+import { readModuleSettings, resolveImport } from "../code-index/resolve-import.ts";
 import type { CodeIndexDatabase, SkipCounts } from "../code-index/code-index-tables.ts";
 import {
   readCachedVectors,

@@ -181,6 +181,24 @@ describe.each(backends)("import-aware retrieval on %s", (backend) => {
     );
   });
 
+  it("follows imports the pull request adds, through tsconfig paths too, in a file the index lacks", async () => {
+    const added = [
+      "@@ -0,0 +1,4 @@",
+      '+import { createClient as makeClient } from "../v1";',
+      '+import type { RequestOptions } from "@core/types";',
+      "+export const legacy = (options: RequestOptions) =>",
+      '+  makeClient("https://example.test");',
+    ];
+    const { text } = await contextFor([
+      { path: "v2/new.ts", status: "added", hunks: parsePatch(added.join("\n")) },
+    ]);
+    expect(text).toContain("### v1/client.ts:1-3 — definition of `makeClient` used at v2/new.ts:4");
+    expect(text).toContain(
+      "### v2/core/types.ts:1-3 — definition of `RequestOptions` used at v2/new.ts:3",
+    );
+    expect(text).not.toContain("timeoutV1");
+  });
+
   it("follows a Python import to the package it names, not the same-named class next door", async () => {
     const archive = await makeTarball("o-r-def5678", [
       { path: "app/models.py", content: "class User:\n    role = 'app'\n" },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readSourceFile } from "../../src/indexing/chunk-source.ts";
-import { readModuleSettings, resolveImport } from "../../src/indexing/resolve-import.ts";
+import { readModuleSettings, resolveImport } from "../../src/code-index/resolve-import.ts";
 
 const symbolsOf = async (path: string, source: string) =>
   (await readSourceFile(path, source)).chunks.flatMap((chunk) => chunk.symbols);
