@@ -96,8 +96,10 @@ const scriptLanguages: ReadonlySet<SourceLanguage> = new Set([
   "tsx",
 ] as SourceLanguage[]);
 
+/** `require("x")`, `require("x").parse`: the value of an import written as a declaration. */
 function isRequire(declarator: Node): boolean {
-  const value = declarator.childForFieldName("value");
+  let value = declarator.childForFieldName("value");
+  while (value?.type === "member_expression") value = value.childForFieldName("object");
   return (
     value?.type === "call_expression" && value.childForFieldName("function")?.text === "require"
   );

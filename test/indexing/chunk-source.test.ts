@@ -80,7 +80,7 @@ describe("chunkSource on real files", () => {
       "method 299-303 shlex.__next__ __next__",
       "function 305-315 split",
       "function 318-320 join",
-      "block 323-323",
+      "block 323-323 _find_unsafe",
       "function 325-334 quote",
       "function 337-342 _print_tokens",
       "block 344-350",
