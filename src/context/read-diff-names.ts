@@ -127,6 +127,12 @@ export function readDiffNames(files: FileDiff[]): DiffNames {
     const oldPath = file.previousPath ?? file.path;
     if (file.status === "removed") removedPaths.add(oldPath);
     else changedPaths.add(file.path);
+    const importLineUses = new Map<string, NameUse>();
+    const importedAt = (name: string, qualifier: string | null, line: number) => {
+      const key = `${file.path}\0${qualifier ?? ""}\0${name}`;
+      if (!importLineUses.has(key))
+        importLineUses.set(key, { name, qualifier, path: file.path, line });
+    };
     const useAt = (name: string, qualifier: string | null, line: number) => {
       const key = `${file.path}\0${qualifier ?? ""}\0${name}`;
       if (!uses.has(key)) uses.set(key, { name, qualifier, path: file.path, line });
@@ -138,9 +144,10 @@ export function readDiffNames(files: FileDiff[]): DiffNames {
         if (line.kind === "context") continue;
         changed.push(line.text);
         const lineNumber = (line.kind === "add" ? line.newLine : line.oldLine) ?? 0;
-        // An import line names what it imports; the uses are on the lines after it.
+        // An import line names what it imports; a use on a later line is the better pointer, so
+        // the import line counts only for names the diff uses nowhere else in the file.
         const imports = importsOnLine(file.path, line.text, lineNumber);
-        const use = imports.length > 0 ? () => {} : useAt;
+        const use = imports.length > 0 ? importedAt : useAt;
         if (line.kind === "add") {
           if (imports.length > 0)
             addedImports.set(file.path, [...(addedImports.get(file.path) ?? []), ...imports]);
@@ -162,6 +169,7 @@ export function readDiffNames(files: FileDiff[]): DiffNames {
         if (method && !KEYWORDS.has(method[1]!.toLowerCase())) declared.add(method[1]!);
       }
     }
+    for (const [key, found] of importLineUses) if (!uses.has(key)) uses.set(key, found);
     shownRanges.set(oldPath, [...(shownRanges.get(oldPath) ?? []), ...ranges]);
   }
   const used = [...counts.entries()]

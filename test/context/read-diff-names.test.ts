@@ -78,6 +78,13 @@ describe("readDiffNames", () => {
       path: "src/app.ts",
       line: 4,
     });
+    // A name used only on its import line is still a use, at that line.
+    expect(names.uses).toContainEqual({
+      name: "User",
+      qualifier: null,
+      path: "app/views.py",
+      line: 1,
+    });
     expect([...names.changedPaths]).toEqual(["src/app.ts", "app/views.py"]);
     const imports = (path: string) =>
       names.addedImports
