@@ -23,7 +23,8 @@ export function packContext(
   let spent = 0;
   for (const chunk of chunks) {
     const fence = chunk.content.includes("```") ? "````" : "```";
-    const why = chunk.reason ? ` — ${chunk.reason}` : "";
+    // A reason names a path from the pull request, which may hold a line break: keep it on its heading.
+    const why = chunk.reason ? ` — ${oneLine(chunk.reason)}` : "";
     const block = `### ${chunk.path}:${chunk.startLine}-${chunk.endLine}${why}\n${fence}\n${chunk.content}\n${fence}`;
     const cost = estimateTokens(block) + 1;
     if (spent + cost > budgetTokens) continue;
@@ -32,4 +33,15 @@ export function packContext(
     used.push(chunk);
   }
   return { text: blocks.join("\n\n"), files: [...new Set(used.map((c) => c.path))], used };
+}
+
+/** Control characters and line separators, which would end a heading. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is matched
+const LINE_BREAKING = /[\u0000-\u001f\u007f\u2028\u2029]/g;
+
+function oneLine(text: string): string {
+  return text.replace(
+    LINE_BREAKING,
+    (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}]`,
+  );
 }
