@@ -6,6 +6,7 @@ import * as reviewModelOutput from "./20261202T1000_review_model_output.ts";
 import * as pullAuthorSignals from "./20261210T1000_pull_author_signals.ts";
 import * as redeliveryRequests from "./20261211T0900_redelivery_requests.ts";
 import * as reviewSpendIndexes from "./20261211T1000_review_spend_indexes.ts";
+import * as codeImports from "./20261211T1100_code_imports.ts";
 import * as fullReviewRequests from "./20261212T1000_full_review_requests.ts";
 
 /**
@@ -20,5 +21,6 @@ export const migrations: Record<string, Migration> = {
   "20261210T1000_pull_author_signals": pullAuthorSignals,
   "20261211T0900_redelivery_requests": redeliveryRequests,
   "20261211T1000_review_spend_indexes": reviewSpendIndexes,
+  "20261211T1100_code_imports": codeImports,
   "20261212T1000_full_review_requests": fullReviewRequests,
 };

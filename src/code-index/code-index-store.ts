@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { fromSql, toSql } from "pgvector/kysely";
 import type { Chunk } from "./chunk.ts";
+import type { ImportedName } from "./imported-name.ts";
 import { embeddingColumn, type CodeIndexDatabase, type SkipCounts } from "./code-index-tables.ts";
 import { searchText } from "./search-text.ts";
 import { toStorableJson } from "../db/storable-text.ts";
@@ -8,13 +9,14 @@ import { toStorableJson } from "../db/storable-text.ts";
 /** A repository's index, as every query is scoped: never one without the other. */
 export type RepositoryScope = { installationId: number; repositoryId: number };
 
-/** A file ready to be written: its chunks and one vector per chunk, in order. */
+/** A file ready to be written: its chunks, one vector per chunk in order, and its imports. */
 export type IndexedFile = {
   path: string;
   contentHash: string;
   bytes: number;
   chunks: Chunk[];
   vectors: number[][];
+  imports: ImportedName[];
 };
 
 /** The index row of a repository, or undefined when it was never indexed. */
@@ -69,7 +71,7 @@ export async function readCachedVectors(
 }
 
 /**
- * Replaces the chunks, symbols and file rows of `files` in one transaction (a file's old chunks go,
+ * Replaces the chunks, symbols, imports and file rows of `files` in one transaction (a file's old chunks go,
  * its new ones come, atomically). Idempotent: writing the same files twice leaves one copy.
  */
 export async function writeFiles(
@@ -127,6 +129,26 @@ export async function writeFiles(
           .execute();
       }
     }
+    const imports = files.flatMap((file) =>
+      file.imports.map((imported) => ({
+        installation_id: scope.installationId,
+        repository_id: scope.repositoryId,
+        path: file.path,
+        line: imported.line,
+        kind: imported.kind,
+        imported_name: imported.importedName,
+        local_name: imported.localName,
+        specifier: imported.specifier,
+        // Resolved once the run knows every file (resolveImportTargets).
+        target_path: null,
+      })),
+    );
+    for (let start = 0; start < imports.length; start += 2000) {
+      await trx
+        .insertInto("code_imports")
+        .values(imports.slice(start, start + 2000))
+        .execute();
+    }
     await trx
       .insertInto("code_files")
       .values(
@@ -143,7 +165,7 @@ export async function writeFiles(
   });
 }
 
-/** Removes files (their chunks, symbols and file rows) from the index. */
+/** Removes files (their chunks, symbols, imports and file rows) from the index. */
 export async function removeFiles(
   db: CodeIndexDatabase,
   scope: RepositoryScope,
@@ -163,12 +185,81 @@ async function deleteFileRows(db: CodeIndexDatabase, scope: RepositoryScope, pat
       .where("path", "in", slice)
       .execute();
     await db
+      .deleteFrom("code_imports")
+      .where("installation_id", "=", scope.installationId)
+      .where("repository_id", "=", scope.repositoryId)
+      .where("path", "in", slice)
+      .execute();
+    await db
       .deleteFrom("code_files")
       .where("installation_id", "=", scope.installationId)
       .where("repository_id", "=", scope.repositoryId)
       .where("path", "in", slice)
       .execute();
   }
+}
+
+/**
+ * Points every import row of the repository at the file `resolve` names for it (null outside the
+ * repository), writing only the rows whose target changed: files added or removed by this run can
+ * make other files' imports resolve differently. Idempotent.
+ */
+export async function resolveImportTargets(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  resolve: (path: string, specifier: string) => string | null,
+): Promise<number> {
+  const rows = await db
+    .selectFrom("code_imports")
+    .select(["id", "path", "specifier", "target_path"])
+    .where("installation_id", "=", scope.installationId)
+    .where("repository_id", "=", scope.repositoryId)
+    .execute();
+  const changed = rows
+    .map((row) => ({
+      id: row.id,
+      before: row.target_path,
+      after: resolve(row.path, row.specifier),
+    }))
+    .filter(({ before, after }) => before !== after);
+  for (let start = 0; start < changed.length; start += 1000) {
+    const slice = changed.slice(start, start + 1000);
+    const values = sql.join(slice.map(({ id, after }) => sql`(${id}::bigint, ${after}::text)`));
+    await sql`
+      UPDATE code_imports AS i SET target_path = v.target
+      FROM (VALUES ${values}) AS v(id, target)
+      WHERE i.id = v.id
+        AND i.installation_id = ${scope.installationId}
+        AND i.repository_id = ${scope.repositoryId}`.execute(db);
+  }
+  return changed.length;
+}
+
+/**
+ * The text of an indexed file put back together from its chunks (a file without a grammar is
+ * stored as overlapping line windows, which hold all its lines), or null when it is not indexed.
+ * For small configuration files such as tsconfig.json that a later run needs but did not read.
+ */
+export async function readIndexedText(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  path: string,
+): Promise<string | null> {
+  const chunks = await db
+    .selectFrom("code_chunks")
+    .select(["start_line", "end_line", "content"])
+    .where("installation_id", "=", scope.installationId)
+    .where("repository_id", "=", scope.repositoryId)
+    .where("path", "=", path)
+    .where("kind", "=", "window")
+    .orderBy("start_line")
+    .execute();
+  if (chunks.length === 0) return null;
+  const lines: string[] = [];
+  for (const chunk of chunks) {
+    chunk.content.split("\n").forEach((line, i) => (lines[chunk.start_line - 1 + i] = line));
+  }
+  return Array.from(lines, (line) => line ?? "").join("\n");
 }
 
 /** Records a finished index run: commit, model, counts and what was skipped. */
@@ -218,7 +309,7 @@ export async function dropCodeIndex(
 ): Promise<void> {
   if (repositoryIds?.length === 0) return;
   await db.transaction().execute(async (trx) => {
-    for (const table of ["code_chunks", "code_files", "code_indexes"] as const) {
+    for (const table of ["code_chunks", "code_imports", "code_files", "code_indexes"] as const) {
       let query = trx.deleteFrom(table).where("installation_id", "=", installationId);
       if (repositoryIds) query = query.where("repository_id", "in", repositoryIds);
       await query.execute();

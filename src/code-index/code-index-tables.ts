@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Kysely } from "kysely";
 import type { Database } from "../db/open-database.ts";
+import type { ImportKind } from "./imported-name.ts";
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -61,11 +62,27 @@ export interface CodeSymbolTable {
   role: "definition" | "reference";
 }
 
+export interface CodeImportTable {
+  id: Generated<number>;
+  installation_id: number;
+  repository_id: number;
+  /** The importing file. */
+  path: string;
+  line: number;
+  kind: ImportKind;
+  imported_name: string | null;
+  local_name: string | null;
+  specifier: string;
+  /** The repository file the specifier resolves to; null outside the repository. */
+  target_path: string | null;
+}
+
 export type CodeIndexSchema = {
   code_indexes: CodeIndexTable;
   code_files: CodeFileTable;
   code_chunks: CodeChunkTable;
   code_symbols: CodeSymbolTable;
+  code_imports: CodeImportTable;
 };
 
 export type CodeIndexDatabase = Kysely<CodeIndexSchema>;

@@ -66,6 +66,40 @@ export async function findDefinitions(
   ).slice(0, limit);
 }
 
+/**
+ * Chunks that define any of `names`, each with the name it defines, those defining earlier names
+ * first; up to `perName` chunks per name. With `path`, only chunks of that file.
+ */
+export async function findNamedDefinitions(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  names: string[],
+  options: { path?: string; perName: number },
+): Promise<(FoundChunk & { name: string })[]> {
+  if (names.length === 0) return [];
+  let ranked = db
+    .selectFrom("code_symbols as s")
+    .innerJoin("code_chunks as c", "c.id", "s.chunk_id")
+    .select([
+      ...CHUNK_COLUMNS,
+      "s.name",
+      sql<number>`row_number() over (partition by s.name order by c.id)`.as("rank"),
+    ])
+    .where(inRepository(scope, "s"))
+    .where(inRepository(scope, "c"))
+    .where("s.role", "=", "definition")
+    .where("s.name", "in", names);
+  if (options.path !== undefined) ranked = ranked.where("c.path", "=", options.path);
+  // At most `perName` rows per name leave the database: a name like `get` may be defined 1,000 times.
+  const rows = await db
+    .selectFrom(ranked.as("r"))
+    .select(["r.id", "r.path", "r.start_line", "r.end_line", "r.content", "r.name"])
+    .where("r.rank", "<=", options.perName)
+    .execute();
+  const order = new Map(names.map((name, i) => [name, i]));
+  return rows.sort((a, b) => order.get(a.name)! - order.get(b.name)! || a.id - b.id);
+}
+
 /** Chunks that call, import or otherwise reference any of `names`, most names matched first. */
 export async function findReferences(
   db: CodeIndexDatabase,

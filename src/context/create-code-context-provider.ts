@@ -1,14 +1,23 @@
 import type { Database } from "../db/open-database.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
 import { codeIndexDatabase, type CodeIndexDatabase } from "../code-index/code-index-tables.ts";
-import { readIndexState, type RepositoryScope } from "../code-index/code-index-store.ts";
+import {
+  readFileHashes,
+  readIndexState,
+  readIndexedText,
+  type RepositoryScope,
+} from "../code-index/code-index-store.ts";
+import type { ImportedName } from "../code-index/imported-name.ts";
+import { readModuleSettings, resolveImport } from "../code-index/resolve-import.ts";
+import type { FoundImport } from "../code-index/search-imports.ts";
 import type { ContextProvider } from "../review/review-extensions.ts";
 import { fuseRankings } from "./fuse-rankings.ts";
 import { packContext } from "./pack-context.ts";
 import { readDiffNames, type DiffNames } from "./read-diff-names.ts";
+import { resolveDefinitions } from "./resolve-definitions.ts";
 import {
   findByIdentifiers,
-  findDefinitions,
+  findNamedDefinitions,
   findReferences,
   findSimilar,
   findSymbolsInRanges,
@@ -34,15 +43,27 @@ const PER_RETRIEVER = 20;
 /** Names looked up; a diff using hundreds of names gets its most frequent ones. */
 const MAX_NAMES = 60;
 
+/** A retrieved chunk and why it is there ("definition of `X` used at src/a.ts:12"). */
+export type ReasonedChunk = FoundChunk & { reason: string };
+
 export type RetrievedContext = {
-  /** Best first, without what the diff already shows. */
-  chunks: FoundChunk[];
+  /**
+   * Best first, without what the diff already shows: definitions resolved through the changed
+   * files' imports, then the fused rest, with tests, fixtures, generated files and the diff's own
+   * files last.
+   */
+  chunks: ReasonedChunk[];
   /** Each retriever's ranking (chunk ids), for measuring them apart. */
   rankings: Record<"definitions" | "references" | "similar" | "identifiers", number[]>;
 };
 
+/** Tests, fixtures, mocks, snapshots, examples and generated code: rarely what a change calls. */
+const SECONDARY_PATH =
+  /(^|\/)(tests?|__tests__|spec|specs|fixtures?|__fixtures__|__mocks__|mocks?|testdata|examples?|__snapshots__|generated)\/|\.(test|spec)\.[a-z]+$|_test\.(go|py)$|(^|\/)test_[^/]*\.py$/;
+
 /**
- * Retrieves the code a reviewer of `names` needs: the definitions of the names the change uses,
+ * Retrieves the code a reviewer of `names` needs: the definitions of the names the change uses
+ * (resolved through the changed files' recorded imports first, resolve-definitions.ts),
  * the places that reference what it declares or modifies, similar code (vector search) and exact
  * identifiers (full-text search), fused by reciprocal rank, minus the lines the diff shows.
  * Returns nothing when the repository has no index built with `embedder`'s model.
@@ -62,6 +83,8 @@ export async function retrieveContext(
   if (!state || state.embedding_model !== embedder.model || state.chunks === 0) return empty;
 
   const used = names.used.slice(0, MAX_NAMES);
+  const frequent = new Set(used);
+  const uses = names.uses.filter((use) => use.qualifier !== null || frequent.has(use.name));
   const modified = new Set(names.declared);
   for (const [path, ranges] of names.shownRanges) {
     for (const symbol of await findSymbolsInRanges(db, scope, path, ranges)) {
@@ -72,7 +95,10 @@ export async function retrieveContext(
     ? await embedder.embed([names.changedText], { signal: options.signal })
     : [];
   const [definitions, references, similar, identifiers] = await Promise.all([
-    findDefinitions(db, scope, used, PER_RETRIEVER),
+    resolveDefinitions(db, scope, uses, {
+      perName: 2,
+      addedImports: await resolveAddedImports(db, scope, names.addedImports),
+    }),
     findReferences(db, scope, [...modified].slice(0, MAX_NAMES), PER_RETRIEVER),
     vector
       ? findSimilar(db, scope, { model: embedder.model, vector }, PER_RETRIEVER)
@@ -80,16 +106,52 @@ export async function retrieveContext(
     findByIdentifiers(db, scope, used, PER_RETRIEVER),
   ]);
 
+  // A name the imports resolve has one definition; other definitions of the same name (another
+  // major version, a copy in a test) are not what the change uses.
+  const resolvedIds = new Set(
+    definitions.filter(({ via }) => via === "import").map(({ chunk }) => chunk.id),
+  );
+  const resolvedNames = [
+    ...new Set(definitions.filter(({ via }) => via === "import").map(({ chunk }) => chunk.name)),
+  ];
+  const shadowed = new Set(
+    (await findNamedDefinitions(db, scope, resolvedNames, { perName: 100 }))
+      .map((chunk) => chunk.id)
+      .filter((id) => !resolvedIds.has(id)),
+  );
+
   const byId = new Map<number, FoundChunk>();
   const shown = (chunk: FoundChunk) =>
+    shadowed.has(chunk.id) ||
     names.removedPaths.has(chunk.path) ||
     (names.shownRanges.get(chunk.path) ?? []).some(
       ([start, end]) => chunk.start_line <= end && chunk.end_line >= start,
     );
+  const reasons = new Map<number, string>();
+  const because = (chunk: FoundChunk, reason: string) => {
+    if (!reasons.has(chunk.id)) reasons.set(chunk.id, reason);
+  };
+  for (const { chunk, use, via } of definitions) {
+    const name = use.qualifier === null ? use.name : `${use.qualifier}.${use.name}`;
+    const how = via === "import" ? "" : " (matched by name)";
+    because(chunk, `definition of \`${name}\`${how} used at ${use.path}:${use.line}`);
+  }
+  for (const chunk of references) {
+    const name = [...modified].find((declared) => chunk.content.includes(declared));
+    because(chunk, name ? `uses \`${name}\`, which the change modifies` : "caller of changed code");
+  }
+  for (const chunk of similar) because(chunk, "similar code");
+  for (const chunk of identifiers) {
+    const name = used.find((candidate) => chunk.content.includes(candidate));
+    because(chunk, name ? `mentions \`${name}\`` : "mentions names the change uses");
+  }
   const ranking = (chunks: FoundChunk[]) =>
     chunks.filter((chunk) => !shown(chunk)).map((chunk) => (byId.set(chunk.id, chunk), chunk.id));
+  const resolved = ranking(
+    definitions.filter(({ via }) => via === "import").map(({ chunk }) => chunk),
+  );
   const rankings = {
-    definitions: ranking(definitions),
+    definitions: ranking(definitions.map(({ chunk }) => chunk)).slice(0, PER_RETRIEVER),
     references: ranking(references),
     similar: ranking(similar),
     identifiers: ranking(identifiers),
@@ -101,10 +163,55 @@ export async function retrieveContext(
     { ids: rankings.similar, weight: weights.similar },
     { ids: rankings.identifiers, weight: weights.identifiers },
   ]);
+  const secondary = (id: number) => {
+    const path = byId.get(id)!.path;
+    return SECONDARY_PATH.test(path) || names.changedPaths.has(path);
+  };
+  const rest = fused.map(({ id }) => id).filter((id) => !resolved.includes(id));
+  const ordered = [
+    ...new Set(resolved),
+    ...rest.filter((id) => !secondary(id)),
+    ...rest.filter((id) => secondary(id)),
+  ];
   return {
-    chunks: fused.slice(0, options.limit ?? 40).map(({ id }) => byId.get(id)!),
+    chunks: ordered
+      .slice(0, options.limit ?? 40)
+      .map((id) => ({ ...byId.get(id)!, reason: reasons.get(id)! })),
     rankings,
   };
+}
+
+/**
+ * The imports the diff adds, pointed at the files they name in the index (with the indexed
+ * tsconfig.json's `paths`), so a name the change imports anew is followed like a recorded one.
+ * Two queries, and only when the diff adds an import.
+ */
+async function resolveAddedImports(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  added: Map<string, ImportedName[]>,
+): Promise<Map<string, FoundImport[]>> {
+  const resolved = new Map<string, FoundImport[]>();
+  if (added.size === 0) return resolved;
+  const files = new Set((await readFileHashes(db, scope)).keys());
+  let config: string | null = null;
+  for (const path of ["tsconfig.json", "jsconfig.json"])
+    config ??= await readIndexedText(db, scope, path);
+  const settings = readModuleSettings(config ?? "{}");
+  for (const [path, imports] of added) {
+    resolved.set(
+      path,
+      imports.map((imported) => ({
+        path,
+        line: imported.line,
+        kind: imported.kind,
+        importedName: imported.importedName,
+        localName: imported.localName,
+        targetPath: resolveImport(path, imported.specifier, files, settings),
+      })),
+    );
+  }
+  return resolved;
 }
 
 /**
@@ -133,6 +240,7 @@ export function createCodeContextProvider(deps: {
           startLine: chunk.start_line,
           endLine: chunk.end_line,
           content: chunk.content,
+          reason: chunk.reason,
         })),
         budgetTokens,
       );

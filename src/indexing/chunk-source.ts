@@ -4,11 +4,17 @@ import { chunkSyntaxTree, type ChunkSpan } from "./chunk-syntax-tree.ts";
 import { indexReferences, type ReferenceIndex } from "./index-references.ts";
 import { languageForPath, type SourceLanguage } from "./language-for-path.ts";
 import { loadParser } from "./load-parser.ts";
+import { readDeclarations, type Declaration } from "./read-declarations.ts";
+import { readImports, type ImportedName } from "./read-imports.ts";
 import { syntaxRules } from "./syntax-rules.ts";
 import type { Chunk } from "../code-index/chunk.ts";
 
 export { languageForPath };
 export type { Chunk, ChunkKind } from "../code-index/chunk.ts";
+export type { ImportedName } from "./read-imports.ts";
+
+/** A file's chunks and what it imports (read from the same parse). */
+export type SourceFile = { chunks: Chunk[]; imports: ImportedName[] };
 
 export type ChunkOptions = {
   /** The longest chunk cut along syntax, in lines (prefix not counted). Default 120. */
@@ -37,14 +43,36 @@ export async function chunkSource(
   content: string,
   options: ChunkOptions = {},
 ): Promise<Chunk[]> {
+  return (await readSourceFile(path, content, options)).chunks;
+}
+
+/**
+ * `chunkSource`, plus the names the file imports and re-exports (read-imports.ts) from the same
+ * parse, so indexing parses each file once. Same guarantees and errors as `chunkSource`; a file
+ * cut into windows has no imports.
+ */
+export async function readSourceFile(
+  path: string,
+  content: string,
+  options: ChunkOptions = {},
+): Promise<SourceFile> {
   const settings = validate(options);
-  if (content.includes("\0")) return [];
+  const none: SourceFile = { chunks: [], imports: [] };
+  if (content.includes("\0")) return none;
   const text = content.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
   const lines = text.split("\n");
-  if (lines.every((line) => line.trim() === "")) return [];
+  if (lines.every((line) => line.trim() === "")) return none;
 
   const language = languageForPath(path);
-  const toChunk = (span: ChunkSpan, references: ReferenceIndex | null): Chunk => {
+  const toChunk = (
+    span: ChunkSpan,
+    references: ReferenceIndex | null,
+    declarations: readonly Declaration[] = [],
+  ): Chunk => {
+    const declared = declarations
+      .filter(({ row }) => row >= span.startRow && row <= span.endRow)
+      .map(({ name }) => name);
+    const symbols = [...new Set([...span.symbols, ...declared])];
     const body = lines.slice(span.startRow, span.endRow + 1);
     const chunkContent = [...span.prefix, ...body].join("\n");
     return {
@@ -55,20 +83,21 @@ export async function chunkSource(
       endLine: span.endRow + 1,
       content: chunkContent,
       signature: span.signature,
-      symbols: span.symbols,
-      references: references?.namesIn(span.startRow, span.endRow, span.symbols) ?? [],
+      symbols,
+      references: references?.namesIn(span.startRow, span.endRow, symbols) ?? [],
       contentHash: createHash("sha256").update(chunkContent).digest("hex"),
     };
   };
 
   if (language !== null) {
-    const chunks = await chunkAlongSyntax(language, text, lines, settings.maxChunkLines, toChunk);
-    if (chunks !== null) return chunks;
+    const parsed = await chunkAlongSyntax(language, text, lines, settings.maxChunkLines, toChunk);
+    if (parsed !== null) return parsed;
   }
-  return chunkLineWindows(lines, settings.windowLines, settings.windowOverlap).map(
+  const chunks = chunkLineWindows(lines, settings.windowLines, settings.windowOverlap).map(
     ([startRow, endRow]) =>
       toChunk({ kind: "window", startRow, endRow, prefix: [], signature: null, symbols: [] }, null),
   );
+  return { chunks, imports: [] };
 }
 
 /** Null when the file should fall back to windows: no usable parse, or a failure while chunking. */
@@ -77,8 +106,12 @@ async function chunkAlongSyntax(
   text: string,
   lines: readonly string[],
   maxChunkLines: number,
-  toChunk: (span: ChunkSpan, references: ReferenceIndex) => Chunk,
-): Promise<Chunk[] | null> {
+  toChunk: (
+    span: ChunkSpan,
+    references: ReferenceIndex,
+    declarations: readonly Declaration[],
+  ) => Chunk,
+): Promise<SourceFile | null> {
   const rules = syntaxRules[language];
   const parser = await loadParser(rules.grammar);
   let tree;
@@ -92,7 +125,11 @@ async function chunkAlongSyntax(
     const spans = chunkSyntaxTree(tree, lines, rules, maxChunkLines);
     if (spans === null) return null;
     const references = indexReferences(tree.rootNode, rules);
-    return spans.map((span) => toChunk(span, references));
+    const declarations = readDeclarations(tree.rootNode, language);
+    return {
+      chunks: spans.map((span) => toChunk(span, references, declarations)),
+      imports: readImports(tree.rootNode, language),
+    };
   } catch {
     // A tree shape the rules did not foresee must not stop indexing: windows still work.
     return null;

@@ -1,13 +1,16 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { Embedder } from "../embeddings/embedder.ts";
-import { chunkSource, type Chunk } from "./chunk-source.ts";
+import { chunkSource, readSourceFile, type Chunk, type ImportedName } from "./chunk-source.ts";
+import { readModuleSettings, resolveImport } from "../code-index/resolve-import.ts";
 import type { CodeIndexDatabase, SkipCounts } from "../code-index/code-index-tables.ts";
 import {
   readCachedVectors,
   readFileHashes,
   readIndexState,
+  readIndexedText,
   removeFiles,
+  resolveImportTargets,
   writeFiles,
   writeIndexState,
   type IndexedFile,
@@ -53,6 +56,27 @@ export type IndexReport = {
   totalFiles: number;
   totalChunks: number;
 };
+
+/** Config files whose `compilerOptions.paths` and `baseUrl` resolve imports, first found wins. */
+const MODULE_CONFIGS = ["tsconfig.json", "jsconfig.json"];
+
+/**
+ * Points every recorded import at the file it names now that the run has written every file:
+ * with `moduleConfig` when this run read the root tsconfig.json, else with the one in the index.
+ */
+async function resolveImports(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  moduleConfig: string | null,
+): Promise<void> {
+  let config = moduleConfig;
+  for (const path of MODULE_CONFIGS) config ??= await readIndexedText(db, scope, path);
+  const settings = readModuleSettings(config ?? "{}");
+  const files = new Set((await readFileHashes(db, scope)).keys());
+  await resolveImportTargets(db, scope, (path, specifier) =>
+    resolveImport(path, specifier, files, settings),
+  );
+}
 
 /** Flush pending files when this many chunks wait for embedding. */
 const BATCH_CHUNKS = 256;
@@ -162,7 +186,15 @@ async function startRun(
       "embedding model changed: re-embedding",
     );
   }
-  let pending: { path: string; contentHash: string; bytes: number; chunks: Chunk[] }[] = [];
+  let pending: {
+    path: string;
+    contentHash: string;
+    bytes: number;
+    chunks: Chunk[];
+    imports: ImportedName[];
+  }[] = [];
+  /** The root tsconfig.json (or jsconfig.json) when this run read it: its `paths` resolve imports. */
+  let moduleConfig: string | null = null;
   let pendingChunks = 0;
   const skippedPaths = new Set<string>();
 
@@ -212,6 +244,7 @@ async function startRun(
         this.skip(contentReason, path);
         return;
       }
+      if (MODULE_CONFIGS.includes(path)) moduleConfig ??= decodeText(content).text;
       const contentHash = createHash("sha256").update(content).digest("hex");
       if (sameModel && previous.get(path) === contentHash) {
         report.unchanged += 1;
@@ -220,8 +253,9 @@ async function startRun(
       const { text, utf8 } = decodeText(content);
       if (!utf8) report.nonUtf8 += 1;
       let chunks: Chunk[];
+      let imports: ImportedName[] = [];
       try {
-        chunks = await chunkSource(path, text);
+        ({ chunks, imports } = await readSourceFile(path, text));
       } catch (error) {
         // A grammar that fails on this content: index it as line windows rather than not at all.
         log.warn({ err: error, path }, "chunking failed; indexing line windows");
@@ -234,7 +268,7 @@ async function startRun(
       }
       report.indexed += 1;
       report.chunks += chunks.length;
-      pending.push({ path, contentHash, bytes: content.length, chunks });
+      pending.push({ path, contentHash, bytes: content.length, chunks, imports });
       pendingChunks += chunks.length;
       if (pendingChunks >= BATCH_CHUNKS) await flush();
     },
@@ -242,6 +276,7 @@ async function startRun(
     async finish(gone: string[], commitSha: string | null): Promise<IndexReport> {
       await removeFiles(db, scope, gone);
       report.removed = gone.length;
+      await resolveImports(db, scope, moduleConfig);
       const totals = await writeIndexState(db, scope, {
         commitSha,
         model: embedder.model,

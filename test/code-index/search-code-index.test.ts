@@ -57,6 +57,7 @@ async function indexFile(db: CodeIndexDatabase, scope: RepositoryScope, tag: str
       bytes: 80,
       chunks: [chunk],
       vectors: [vector(0.01)],
+      imports: [],
     },
   ]);
 }
@@ -137,6 +138,7 @@ async function indexRichRepository(db: CodeIndexDatabase) {
         contentHash: `hash-${chunk.label}`,
       })),
       vectors: chunks.map((chunk) => vector(chunk.tilt)),
+      imports: [],
     };
   });
   await writeFiles(db, RICH, MODEL, DIMENSIONS, files);

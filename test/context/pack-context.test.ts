@@ -28,4 +28,15 @@ describe("packContext", () => {
   it("gives nothing for a zero budget", () => {
     expect(packContext([chunk("a.ts", 1)], 0)).toEqual({ text: "", files: [], used: [] });
   });
+
+  it("says why each chunk is there on its heading, which a line break in a path cannot split", () => {
+    const packed = packContext(
+      [{ ...chunk("src/a.ts", 2, "x"), reason: "definition of `X` used at a\n### b.ts:1" }],
+      1000,
+    );
+    expect(packed.text.split("\n")[0]).toBe(
+      "### src/a.ts:1-2 — definition of `X` used at a[U+000A]### b.ts:1",
+    );
+    expect(packed.text.split("\n").filter((line) => line.startsWith("### "))).toHaveLength(1);
+  });
 });

@@ -37,4 +37,68 @@ describe("readDiffNames", () => {
     expect([...names.removedPaths]).toEqual(["gone.py"]);
     expect(names.changedText).toContain("shippingFee(items)");
   });
+
+  it("records each use with its file and line, qualified uses, and the imports added lines write", () => {
+    const names = readDiffNames([
+      {
+        path: "src/app.ts",
+        status: "modified",
+        hunks: parsePatch(
+          [
+            "@@ -1,1 +1,4 @@",
+            ' import { a } from "./a";',
+            '+import Client, { parse as parseUrl, type Options } from "./url";',
+            '+import * as core from "@core/types";',
+            "+const $store = core.createStore(parseUrl(x) as Options);",
+          ].join("\n"),
+        ),
+      },
+      {
+        path: "app/views.py",
+        status: "added",
+        hunks: parsePatch("@@ -0,0 +1,1 @@\n+from .models import User, Group as G"),
+      },
+    ]);
+    expect(names.uses).toContainEqual({
+      name: "parseUrl",
+      qualifier: null,
+      path: "src/app.ts",
+      // Not 2: an import line is not a use.
+      line: 4,
+    });
+    expect(names.uses).toContainEqual({
+      name: "$store",
+      qualifier: null,
+      path: "src/app.ts",
+      line: 4,
+    });
+    expect(names.uses).toContainEqual({
+      name: "createStore",
+      qualifier: "core",
+      path: "src/app.ts",
+      line: 4,
+    });
+    // A name used only on its import line is still a use, at that line.
+    expect(names.uses).toContainEqual({
+      name: "User",
+      qualifier: null,
+      path: "app/views.py",
+      line: 1,
+    });
+    expect([...names.changedPaths]).toEqual(["src/app.ts", "app/views.py"]);
+    const imports = (path: string) =>
+      names.addedImports
+        .get(path)
+        ?.map((i) => [i.kind, i.importedName, i.localName, i.specifier, i.line]);
+    expect(imports("src/app.ts")).toEqual([
+      ["default", "default", "Client", "./url", 2],
+      ["named", "parse", "parseUrl", "./url", 2],
+      ["named", "Options", "Options", "./url", 2],
+      ["namespace", "*", "core", "@core/types", 3],
+    ]);
+    expect(imports("app/views.py")).toEqual([
+      ["named", "User", "User", ".models", 1],
+      ["named", "Group", "G", ".models", 1],
+    ]);
+  });
 });

@@ -151,7 +151,8 @@ describe.each(backends)("codebase retrieval on %s", (backend) => {
       log,
     };
     const context = await provider(scope, 2_000);
-    expect(context.text).toMatch(/^### src\/\S+:\d+-\d+\n```\n/);
+    // Each block says why it is there.
+    expect(context.text).toMatch(/^### src\/\S+:\d+-\d+ — .+\n```\n/);
     expect(context.files).toContain("src/checkout.ts");
     expect(context.text.length / 3.5).toBeLessThanOrEqual(2_000);
     const small = await provider(scope, 60);

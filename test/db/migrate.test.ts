@@ -31,6 +31,7 @@ describe.each(backends)("migrations on %s", (backend) => {
     expect(await tableNames(handle)).toEqual([
       "code_chunks",
       "code_files",
+      "code_imports",
       "code_indexes",
       "code_symbols",
       "findings",
@@ -49,7 +50,7 @@ describe.each(backends)("migrations on %s", (backend) => {
 
     const again = await migrateToLatest(handle.db, handle.schema);
     expect(again.error).toBeUndefined();
-    expect(await tableNames(handle)).toHaveLength(12);
+    expect(await tableNames(handle)).toHaveLength(13);
   });
 
   it("are a no-op the second time", async () => {
@@ -71,7 +72,7 @@ describe.each(backends)("migrations on %s", (backend) => {
       (r) => r.status === "Success",
     );
     expect(applied).toHaveLength(Object.keys(migrations).length);
-    expect(await tableNames(handle)).toHaveLength(12);
+    expect(await tableNames(handle)).toHaveLength(13);
   });
 
   it("store vectors with pgvector", async () => {

@@ -64,7 +64,7 @@ describe("chunkSource on real files", () => {
     const chunks = await chunkSource("Lib/shlex.py", content);
     expectWellFormed(chunks, content);
     expect(outline(chunks)).toEqual([
-      "module 1-17",
+      "module 1-17 __all__",
       "class 19-20 shlex",
       "method 21-66 shlex.__init__ __init__",
       "method 68-70 shlex.punctuation_chars punctuation_chars",
@@ -80,7 +80,7 @@ describe("chunkSource on real files", () => {
       "method 299-303 shlex.__next__ __next__",
       "function 305-315 split",
       "function 318-320 join",
-      "block 323-323",
+      "block 323-323 _find_unsafe",
       "function 325-334 quote",
       "function 337-342 _print_tokens",
       "block 344-350",
@@ -132,9 +132,9 @@ describe("chunkSource on real files", () => {
     const chunks = await chunkSource("src/parser.ts", content);
     expectWellFormed(chunks, content);
     expect(outline(chunks)).toEqual([
-      "module 1-40",
+      "module 1-40 CODE_LENGTH LEN_LENGTH HEADER_LENGTH LATEINIT_LENGTH",
       "type 42-45 Packet",
-      "block 47-47",
+      "block 47-47 emptyBuffer",
       "type 49-51 StreamOptions",
       "type 53-76 MessageCodes",
       "type 78-78 MessageCallback",
@@ -669,7 +669,7 @@ describe("chunkSource on snippets", () => {
     ].join("\n");
     const chunks = await chunkSource("shapes.ts", source);
     expect(outline(chunks)).toEqual([
-      "module 1-1",
+      "module 1-1 Shapes",
       "interface 2-2 Shape Shape.area area",
       "function 3-4 unit",
       "interface 5-5 Window",
@@ -714,7 +714,7 @@ describe("chunkSource on snippets", () => {
     expect(outline(chunks)).toEqual([
       "module 1-1",
       "function 3-5 add",
-      "block 6-6",
+      "block 6-6 x",
       "function 7-8 sub",
     ]);
     expect(chunks[2]!.references).toEqual(["add"]);
@@ -726,7 +726,14 @@ describe("chunkSource on snippets", () => {
       (_, index) => `setting${index} = compute(${index})`,
     ).join("\n");
     const chunks = await chunkSource("settings.py", source, { maxChunkLines: 10 });
-    expect(outline(chunks)).toEqual(["module 1-10", "module 11-20", "module 21-25"]);
+    // Module-level assignments are in the symbol table, each in the chunk holding it.
+    const names = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) => `setting${from + i}`).join(" ");
+    expect(outline(chunks)).toEqual([
+      `module 1-10 ${names(0, 10)}`,
+      `module 11-20 ${names(10, 20)}`,
+      `module 21-25 ${names(20, 25)}`,
+    ]);
     expect(chunks[0]!.references).toEqual(["compute"]);
   });
 
@@ -735,7 +742,7 @@ describe("chunkSource on snippets", () => {
     const windows = "\uFEFF" + unix.replaceAll("\n", "\r\n");
     const fromUnix = await chunkSource("a.py", unix);
     const fromWindows = await chunkSource("a.py", windows);
-    expect(outline(fromWindows)).toEqual(["function 1-2 f", "block 4-4"]);
+    expect(outline(fromWindows)).toEqual(["function 1-2 f", "block 4-4 x"]);
     expect(fromWindows).toEqual(fromUnix);
   });
 });

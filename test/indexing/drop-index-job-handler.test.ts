@@ -6,7 +6,7 @@ import { indexChangedFiles } from "../../src/indexing/index-repository.ts";
 import type { DropCodeIndexJob } from "../../src/queue/jobs.ts";
 import { silentLogger } from "../helpers/silent-logger.ts";
 import { backends, createTestDatabase } from "../helpers/test-database.ts";
-import { MATH_TS } from "./fixture-repository.ts";
+import { CHECKOUT_TS, MATH_TS } from "./fixture-repository.ts";
 
 const log = silentLogger();
 const INSTALLATION = 7;
@@ -28,7 +28,11 @@ describe.each(backends)("drop-code-index job on %s", (backend) => {
       await indexChangedFiles(
         { db: codeIndexDatabase(handle.db), embedder, log },
         scope,
-        [{ path: "src/math.ts", content: Buffer.from(MATH_TS), size: MATH_TS.length }],
+        [
+          { path: "src/math.ts", content: Buffer.from(MATH_TS), size: MATH_TS.length },
+          // It imports ./math, so the repository has recorded imports to drop too.
+          { path: "src/checkout.ts", content: Buffer.from(CHECKOUT_TS), size: CHECKOUT_TS.length },
+        ],
         { ignore: [], maxFileBytes: 50_000, commitSha: "a".repeat(40) },
       );
     }
@@ -44,7 +48,7 @@ describe.each(backends)("drop-code-index job on %s", (backend) => {
       { log, jobId: "job-1", retryCount: 0, signal: new AbortController().signal },
     );
 
-  /** installation#repository of every repository that still has an index state, files or chunks. */
+  /** installation#repository of every repository that still has an index state, files, chunks or imports. */
   async function indexed(): Promise<Record<string, string[]>> {
     const db = codeIndexDatabase(handle.db);
     const keys = (rows: { installation_id: number; repository_id: number }[]) =>
@@ -54,9 +58,10 @@ describe.each(backends)("drop-code-index job on %s", (backend) => {
       indexes: keys(await db.selectFrom("code_indexes").select(columns).execute()),
       files: keys(await db.selectFrom("code_files").select(columns).execute()),
       chunks: keys(await db.selectFrom("code_chunks").select(columns).execute()),
+      imports: keys(await db.selectFrom("code_imports").select(columns).execute()),
     };
   }
-  const all = (...keys: string[]) => ({ indexes: keys, files: keys, chunks: keys });
+  const all = (...keys: string[]) => ({ indexes: keys, files: keys, chunks: keys, imports: keys });
 
   it("starts from three indexed repositories", async () => {
     expect(await indexed()).toEqual(all("7#101", "7#102", "8#201"));
