@@ -20,17 +20,10 @@ export async function openCheckRun(
   doing: string,
   externalId: string,
 ): Promise<number> {
-  const { data: existing } = await octokit.rest.checks.listForRef({
-    ...repo,
-    ref: headSha,
-    check_name: CHECK_NAME,
-    filter: "all",
-    per_page: 100,
-  });
-  const opened = existing.check_runs.find((run) => run.external_id === externalId);
-  if (opened) {
-    await progressCheckRun(octokit, repo, opened.id, doing);
-    return opened.id;
+  const opened = await findCheckRun(octokit, repo, headSha, externalId);
+  if (opened !== null) {
+    await progressCheckRun(octokit, repo, opened, doing);
+    return opened;
   }
   const { data } = await octokit.rest.checks.create({
     ...repo,
@@ -42,6 +35,23 @@ export async function openCheckRun(
     output: { title: doing, summary: doing },
   });
   return data.id;
+}
+
+/** The id of the "Revue" check run on `headSha` marked with `externalId`, or null. */
+export async function findCheckRun(
+  octokit: Octokit,
+  repo: RepoRef,
+  headSha: string,
+  externalId: string,
+): Promise<number | null> {
+  const { data } = await octokit.rest.checks.listForRef({
+    ...repo,
+    ref: headSha,
+    check_name: CHECK_NAME,
+    filter: "all",
+    per_page: 100,
+  });
+  return data.check_runs.find((run) => run.external_id === externalId)?.id ?? null;
 }
 
 /** The external id of the check run a review job opens: its job id, the same on every attempt. */

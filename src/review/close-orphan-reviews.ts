@@ -5,7 +5,7 @@ import { getAppSlug } from "../github/get-app-slug.ts";
 import type { Database } from "../db/open-database.ts";
 import type { Octokit } from "../github/github-types.ts";
 import type { JobHandler, ReviewJob } from "../queue/jobs.ts";
-import { closeCheckRun } from "./check-run.ts";
+import { checkRunExternalId, closeCheckRun, findCheckRun } from "./check-run.ts";
 import { renderOrphanCheckRun } from "./render-review-texts.ts";
 import { updateReview } from "./review-store.ts";
 
@@ -35,7 +35,7 @@ export async function closeOrphanReviews(deps: {
   const now = deps.now?.() ?? new Date();
   const running = await deps.db
     .selectFrom("reviews")
-    .select(["id", "installation_id", "job_id", "check_run_id"])
+    .select(["id", "installation_id", "job_id", "check_run_id", "head_sha"])
     .where("status", "=", "running")
     .where("started_at", "<", new Date(now.getTime() - ORPHAN_AFTER_MS))
     .where("job_id", "is not", null)
@@ -47,14 +47,15 @@ export async function closeOrphanReviews(deps: {
     });
     if (!job || !FINAL_STATES.has(job.state)) continue;
     try {
-      if (review.check_run_id !== null) {
-        const octokit = await deps.auth(review.installation_id);
-        await closeCheckRun(
-          octokit,
-          { owner: job.data.owner, repo: job.data.repo },
-          Number(review.check_run_id),
-          renderOrphanCheckRun(await deps.slug()),
-        );
+      const octokit = await deps.auth(review.installation_id);
+      const repo = { owner: job.data.owner, repo: job.data.repo };
+      // An attempt that died before storing its check run's id: found by the job's external id.
+      const checkRunId =
+        review.check_run_id !== null
+          ? Number(review.check_run_id)
+          : await findCheckRun(octokit, repo, review.head_sha, checkRunExternalId(review.job_id!));
+      if (checkRunId !== null) {
+        await closeCheckRun(octokit, repo, checkRunId, renderOrphanCheckRun(await deps.slug()));
       }
       await updateReview(deps.db, review.id, {
         status: "failed",

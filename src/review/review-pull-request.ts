@@ -1,6 +1,6 @@
 import type { ReviewJob } from "../queue/jobs.ts";
 import { repositoryLinks } from "../safety/repository-links.ts";
-import { progressCheckRun } from "./check-run.ts";
+import { checkRunExternalId, progressCheckRun } from "./check-run.ts";
 import { renderProgress, renderReviewMarker } from "./render-review-texts.ts";
 import { findReviewByJob } from "./review-store.ts";
 import { buildReviewComments } from "./steps/build-review-comments.ts";
@@ -67,7 +67,11 @@ export async function reviewPullRequest(
     }
     return endSuperseded(
       deps,
-      { id: earlier.id, checkRunId: earlier.check_run_id },
+      {
+        id: earlier.id,
+        checkRunId: earlier.check_run_id,
+        opened: { headSha: earlier.head_sha, externalId: checkRunExternalId(attempt.jobId) },
+      },
       { repo: { owner: job.owner, repo: job.repo }, newerHeadSha: inputs.pr.head.sha, now, log },
     );
   }

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Database } from "../../db/open-database.ts";
 import type { Octokit, RepoRef } from "../../github/github-types.ts";
-import { closeCheckRun } from "../check-run.ts";
+import { closeCheckRun, findCheckRun } from "../check-run.ts";
 import { renderSupersededCheckRun } from "../render-review-texts.ts";
 import { updateReview } from "../review-store.ts";
 import type { ReviewOutcome } from "./review-run.ts";
@@ -15,7 +15,12 @@ import type { ReviewOutcome } from "./review-run.ts";
  */
 export async function endSuperseded(
   deps: { db: Database; octokit: Octokit },
-  review: { id: number; checkRunId: number | null },
+  review: {
+    id: number;
+    checkRunId: number | null;
+    /** Where to find the check run by its external id when its id was never stored. */
+    opened?: { headSha: string; externalId: string };
+  },
   ending: { repo: RepoRef; newerHeadSha: string; now: () => Date; log: Logger },
 ): Promise<ReviewOutcome> {
   await updateReview(deps.db, review.id, {
@@ -23,11 +28,21 @@ export async function endSuperseded(
     status_reason: `newer head ${ending.newerHeadSha}`,
     finished_at: ending.now(),
   });
-  if (review.checkRunId !== null) {
+  const checkRunId =
+    review.checkRunId ??
+    (review.opened
+      ? await findCheckRun(
+          deps.octokit,
+          ending.repo,
+          review.opened.headSha,
+          review.opened.externalId,
+        )
+      : null);
+  if (checkRunId !== null) {
     await closeCheckRun(
       deps.octokit,
       ending.repo,
-      review.checkRunId,
+      Number(checkRunId),
       renderSupersededCheckRun(ending.newerHeadSha),
     );
   }

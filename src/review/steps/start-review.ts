@@ -5,15 +5,15 @@ import { renderProgress } from "../render-review-texts.ts";
 import type { Database } from "../../db/open-database.ts";
 import type { NewReview, Review } from "../../db/schema.ts";
 import { answerFullReviewRequest } from "../full-review-requests.ts";
-import { insertReview } from "../review-store.ts";
+import { insertReview, updateReview } from "../review-store.ts";
 import type { ReviewDecision } from "./decide-review.ts";
 import type { ReviewAttempt, ReviewDependencies, ReviewInputs, ReviewRun } from "./review-run.ts";
 
 /**
  * Starts the review: opens the check run (in progress) and inserts the review row, `running`.
  * A retried attempt continues the row and the check run its job started instead (`earlier`); one
- * that died before the row was written finds its check run again by the job's external id, so a
- * retry never opens a second check run. When a full review asked for by command is owed (the plan
+ * that died after the row was written, before the check run's id was stored, finds its check run
+ * again by the job's external id, so a retry never opens a second check run. When a full review asked for by command is owed (the plan
  * is then a full `command-full` review), the new row marks it answered in the same transaction:
  * the request is answered once, and stays owed if no row was written.
  */
@@ -33,16 +33,9 @@ export async function startReview(
   const repo = { owner: job.owner, repo: job.repo };
   const headSha = inputs.pr.head.sha;
   const baseSha = inputs.pr.base.sha;
-  const checkRunId =
-    earlier?.check_run_id ??
-    (await openCheckRun(
-      deps.octokit,
-      repo,
-      headSha,
-      renderProgress({ stage: "reading" }),
-      checkRunExternalId(attempt.jobId),
-    ));
-  const review =
+  // The row first, then the check run: an attempt that dies between the two leaves a row naming
+  // the head, so a retry (or the orphan sweep) finds that head's check run by the job's external id.
+  let review =
     earlier ??
     (await insertReviewAnswering(deps.db, job, inputs.fullReviewRequest, {
       installation_id: job.installationId,
@@ -56,9 +49,21 @@ export async function startReview(
       status: "running",
       delivery_id: job.deliveryId,
       job_id: attempt.jobId,
-      check_run_id: checkRunId,
+      check_run_id: null,
       model: plan.model.id,
     }));
+  let checkRunId = review.check_run_id === null ? null : Number(review.check_run_id);
+  if (checkRunId === null) {
+    checkRunId = await openCheckRun(
+      deps.octokit,
+      repo,
+      review.head_sha,
+      renderProgress({ stage: "reading" }),
+      checkRunExternalId(attempt.jobId),
+    );
+    await updateReview(deps.db, review.id, { check_run_id: checkRunId });
+    review = { ...review, check_run_id: checkRunId };
+  }
   return {
     deps,
     job,
