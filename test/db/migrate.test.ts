@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { migrateDown, migrateToLatest } from "../../src/db/migrate.ts";
 import { migrations } from "../../migrations/index.ts";
-import { backends, createTestDatabase } from "../helpers/test-database.ts";
+import { backends, createTestDatabase, withoutSchemaChurn } from "../helpers/test-database.ts";
 
 type Handle = Awaited<ReturnType<typeof createTestDatabase>>;
 
@@ -16,6 +16,8 @@ async function tableNames(handle: Handle): Promise<string[]> {
 
 describe.each(backends)("migrations on %s", (backend) => {
   let handle: Handle | undefined;
+  // Other test files create and drop schemas on the same server while these migrate.
+  const up = () => withoutSchemaChurn(backend, () => migrateToLatest(handle!.db, handle!.schema));
   afterEach(async () => {
     await handle?.close();
     handle = undefined;
@@ -23,7 +25,7 @@ describe.each(backends)("migrations on %s", (backend) => {
 
   it("go up, down and up again", async () => {
     handle = await createTestDatabase(backend, { migrate: false });
-    const first = await migrateToLatest(handle.db, handle.schema);
+    const first = await up();
     expect(first.error).toBeUndefined();
     expect(first.results?.map((r) => r.status)).toEqual(
       Object.keys(migrations).map(() => "Success"),
@@ -44,28 +46,32 @@ describe.each(backends)("migrations on %s", (backend) => {
       "webhook_deliveries",
     ]);
 
-    const down = await migrateDown(handle.db, handle.schema, true);
+    const down = await withoutSchemaChurn(backend, () =>
+      migrateDown(handle!.db, handle!.schema, true),
+    );
     expect(down.error).toBeUndefined();
     expect(await tableNames(handle)).toEqual([]);
 
-    const again = await migrateToLatest(handle.db, handle.schema);
+    const again = await up();
     expect(again.error).toBeUndefined();
     expect(await tableNames(handle)).toHaveLength(13);
   });
 
   it("are a no-op the second time", async () => {
     handle = await createTestDatabase(backend);
-    const second = await migrateToLatest(handle.db, handle.schema);
+    const second = await up();
     expect(second.error).toBeUndefined();
     expect(second.results).toEqual([]);
   });
 
   it("can run from two connections at once", async () => {
     handle = await createTestDatabase(backend, { migrate: false });
-    const [a, b] = await Promise.all([
-      migrateToLatest(handle.db, handle.schema),
-      migrateToLatest(handle.db, handle.schema),
-    ]);
+    const [a, b] = await withoutSchemaChurn(backend, () =>
+      Promise.all([
+        migrateToLatest(handle!.db, handle!.schema),
+        migrateToLatest(handle!.db, handle!.schema),
+      ]),
+    );
     expect(a.error).toBeUndefined();
     expect(b.error).toBeUndefined();
     const applied = [...(a.results ?? []), ...(b.results ?? [])].filter(

@@ -82,6 +82,16 @@ export async function createTestDatabase(
   };
 }
 
+/**
+ * Runs `work` (migrations of a test schema, say) while no other test creates or drops a schema on
+ * the test server: Kysely's migrator lists every schema's tables, and a schema dropped during that
+ * listing fails it (`3F000`). On PGlite, where nothing is shared, it just runs `work`.
+ */
+export async function withoutSchemaChurn<T>(backend: Backend, work: () => Promise<T>): Promise<T> {
+  const url = process.env.TEST_DATABASE_URL;
+  return backend === "postgres" && url ? withSchemaLock(url, work) : work();
+}
+
 /** Errors of a catalog read that raced a concurrent DROP: no such schema, table or column. */
 function catalogRace(error: unknown): boolean {
   const code = (error as { code?: string } | undefined)?.code;
