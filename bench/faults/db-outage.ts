@@ -1,6 +1,6 @@
 import { isSuccess } from "./deliveries.ts";
 import { pullRequestDelivery } from "./deliveries.ts";
-import { pollUntil, seconds, type Figure } from "./figures.ts";
+import { noneOf, pollUntil, seconds, type Figure } from "./figures.ts";
 import { headKey, headSha } from "./github-stand-in.ts";
 import { WEBHOOK_SECRET } from "./revue-processes.ts";
 import { reviewJobsSettled, startFaultRun } from "./start-fault-run.ts";
@@ -126,32 +126,14 @@ export async function dbOutage(options: DbOutageOptions): Promise<Figure[]> {
       return [
         { scenario, name: "timeline", value: timeline.join("; ") },
         { scenario, name: "deliveries sent", value: String(count) },
-        {
-          scenario,
-          name: "Revue processes that died",
-          value: String(exited.length),
-          goal: "0",
-          met: exited.length === 0,
-        },
-        {
-          scenario,
-          name: "answered 2xx but not stored",
-          value: String(lost),
-          goal: "0",
-          met: lost === 0,
-        },
+        noneOf(scenario, "Revue processes that died", exited.length),
+        noneOf(scenario, "answered 2xx but not stored", lost),
         {
           scenario,
           name: "answered non-2xx (statuses)",
           value: `${refused.length} (${[...new Set(refused.map((a) => a.status))].join(", ")})`,
         },
-        {
-          scenario,
-          name: "error answers naming the database or a stack",
-          value: String(leaky.length),
-          goal: "0",
-          met: leaky.length === 0,
-        },
+        noneOf(scenario, "error answers naming the database or a stack", leaky.length),
         {
           scenario,
           name: "redeliveries Revue asked for",
@@ -164,20 +146,8 @@ export async function dbOutage(options: DbOutageOptions): Promise<Figure[]> {
           goal: "0",
           met: missing.length === 0,
         },
-        {
-          scenario,
-          name: "heads reviewed twice",
-          value: String(twice),
-          goal: "0",
-          met: twice === 0,
-        },
-        {
-          scenario,
-          name: "check runs left open",
-          value: String(outcome.openCheckRuns),
-          goal: "0",
-          met: outcome.openCheckRuns === 0,
-        },
+        noneOf(scenario, "heads reviewed twice", twice),
+        noneOf(scenario, "check runs left open", outcome.openCheckRuns),
         {
           scenario,
           name: "time from the end of the load to all reviewed",

@@ -8,6 +8,11 @@ export type Figure = {
   met?: boolean;
 };
 
+/** A count whose goal is zero (lost deliveries, open check runs, processes that died...). */
+export function noneOf(scenario: string, name: string, count: number): Figure {
+  return { scenario, name, value: String(count), goal: "0", met: count === 0 };
+}
+
 /** Prints figures as an aligned table: scenario, figure, value, goal, and whether it was met. */
 export function printFigures(figures: Figure[]): void {
   const rows = [

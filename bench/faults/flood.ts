@@ -1,5 +1,5 @@
 import { isSuccess } from "./deliveries.ts";
-import { pollUntil, seconds, type Figure } from "./figures.ts";
+import { noneOf, pollUntil, seconds, type Figure } from "./figures.ts";
 import { planFlood } from "./flood-plan.ts";
 import { headKey } from "./github-stand-in.ts";
 import { WEBHOOK_SECRET } from "./revue-processes.ts";
@@ -119,15 +119,9 @@ export async function flood(adminUrl: string, options: FloodOptions): Promise<Fi
         goal: "100%",
         met: rejected === bad.length,
       },
-      {
-        scenario,
-        name: "deliveries lost (2xx, not stored)",
-        value: String(lost),
-        goal: "0",
-        met: lost === 0,
-      },
+      noneOf(scenario, "deliveries lost (2xx, not stored)", lost),
       { scenario, name: "good deliveries answered non-2xx", value: String(failedAnswers) },
-      { scenario, name: "heads reviewed twice", value: String(twice), goal: "0", met: twice === 0 },
+      noneOf(scenario, "heads reviewed twice", twice),
       {
         scenario,
         name: "last heads never reviewed",
@@ -135,13 +129,7 @@ export async function flood(adminUrl: string, options: FloodOptions): Promise<Fi
         goal: "0",
         met: never === 0,
       },
-      {
-        scenario,
-        name: "check runs left open",
-        value: String(outcome.openCheckRuns),
-        goal: "0",
-        met: outcome.openCheckRuns === 0,
-      },
+      noneOf(scenario, "check runs left open", outcome.openCheckRuns),
       { scenario, name: "heads reviewed (all pushes)", value: String(outcome.reviewsByHead.size) },
       { scenario, name: "review jobs by state", value: JSON.stringify(jobs) },
       {
@@ -158,20 +146,8 @@ export async function flood(adminUrl: string, options: FloodOptions): Promise<Fi
             ? seconds(reviewedMs)
             : `${seconds(reviewedMs)} for those reviewed; the rest not within ${options.settleSeconds} s`,
       },
-      {
-        scenario,
-        name: "processes that exited on their own",
-        value: String(exited.length),
-        goal: "0",
-        met: exited.length === 0,
-      },
-      {
-        scenario,
-        name: "requests GitHub would refuse",
-        value: String(outcome.violations.length),
-        goal: "0",
-        met: outcome.violations.length === 0,
-      },
+      noneOf(scenario, "processes that exited on their own", exited.length),
+      noneOf(scenario, "requests GitHub would refuse", outcome.violations.length),
     ];
   } finally {
     await run.finish();

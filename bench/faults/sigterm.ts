@@ -1,5 +1,5 @@
 import { pullRequestDelivery } from "./deliveries.ts";
-import { pollUntil, seconds, type Figure } from "./figures.ts";
+import { noneOf, pollUntil, seconds, type Figure } from "./figures.ts";
 import { headKey, headSha } from "./github-stand-in.ts";
 import { WEBHOOK_SECRET } from "./revue-processes.ts";
 import { reviewJobsSettled, startFaultRun } from "./start-fault-run.ts";
@@ -89,22 +89,10 @@ export async function sigterm(adminUrl: string, options: SigtermOptions): Promis
         goal: "0",
         met: reviewed && lost === 0,
       },
-      { scenario, name: "heads reviewed twice", value: String(twice), goal: "0", met: twice === 0 },
-      {
-        scenario,
-        name: "check runs left open",
-        value: String(outcome.openCheckRuns),
-        goal: "0",
-        met: outcome.openCheckRuns === 0,
-      },
+      noneOf(scenario, "heads reviewed twice", twice),
+      noneOf(scenario, "check runs left open", outcome.openCheckRuns),
       { scenario, name: "review jobs by state", value: JSON.stringify(jobs) },
-      {
-        scenario,
-        name: "requests GitHub would refuse",
-        value: String(outcome.violations.length),
-        goal: "0",
-        met: outcome.violations.length === 0,
-      },
+      noneOf(scenario, "requests GitHub would refuse", outcome.violations.length),
     ];
   } finally {
     await run.finish();
