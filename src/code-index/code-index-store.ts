@@ -178,24 +178,15 @@ export async function removeFiles(
 async function deleteFileRows(db: CodeIndexDatabase, scope: RepositoryScope, paths: string[]) {
   for (let start = 0; start < paths.length; start += 1000) {
     const slice = paths.slice(start, start + 1000);
-    await db
-      .deleteFrom("code_chunks")
-      .where("installation_id", "=", scope.installationId)
-      .where("repository_id", "=", scope.repositoryId)
-      .where("path", "in", slice)
-      .execute();
-    await db
-      .deleteFrom("code_imports")
-      .where("installation_id", "=", scope.installationId)
-      .where("repository_id", "=", scope.repositoryId)
-      .where("path", "in", slice)
-      .execute();
-    await db
-      .deleteFrom("code_files")
-      .where("installation_id", "=", scope.installationId)
-      .where("repository_id", "=", scope.repositoryId)
-      .where("path", "in", slice)
-      .execute();
+    // Chunks and imports before the files they belong to.
+    for (const table of ["code_chunks", "code_imports", "code_files"] as const) {
+      await db
+        .deleteFrom(table)
+        .where("installation_id", "=", scope.installationId)
+        .where("repository_id", "=", scope.repositoryId)
+        .where("path", "in", slice)
+        .execute();
+    }
   }
 }
 
