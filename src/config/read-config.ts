@@ -43,6 +43,8 @@ const envSchema = z.object({
   DATABASE_POOL_MAX: positiveInteger.default(10),
   DATABASE_CONNECT_TIMEOUT_MS: positiveInteger.default(5000),
   REVUE_DATA_DIR: z.string().default(".revue-data"),
+  /** Where a template of a new embedded database is kept ("off": none); see src/db/pglite-template.ts. */
+  REVUE_CACHE_DIR: z.string().optional(),
   REVUE_WORKERS: booleanString.default(true),
   REVUE_WORKER_CONCURRENCY: positiveInteger.default(2),
   REVUE_QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).default(2),
@@ -110,7 +112,12 @@ export type Config = Readonly<{
   logFormat: "json" | "pretty";
   database: Readonly<
     | { kind: "postgres"; url: string; poolMax: number; connectTimeoutMs: number }
-    | { kind: "pglite"; dataDir: string }
+    | {
+        kind: "pglite";
+        dataDir: string;
+        /** Holds the template a new data directory is unpacked from; undefined: always initdb. */
+        templateCacheDir?: string;
+      }
   >;
   workers: Readonly<{
     inProcess: boolean;
@@ -235,7 +242,11 @@ export function readConfig(
             poolMax: e.DATABASE_POOL_MAX,
             connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
           }
-        : { kind: "pglite" as const, dataDir: path.resolve(cwd, e.REVUE_DATA_DIR) },
+        : {
+            kind: "pglite" as const,
+            dataDir: path.resolve(cwd, e.REVUE_DATA_DIR),
+            templateCacheDir: templateCacheDir(e.REVUE_CACHE_DIR, env, cwd),
+          },
     ),
     workers: Object.freeze({
       inProcess: e.REVUE_WORKERS,
@@ -312,4 +323,19 @@ function readPrivateKey(
       cause: error,
     });
   }
+}
+
+/**
+ * REVUE_CACHE_DIR, else the user's cache directory (XDG_CACHE_HOME, or ~/.cache) under "revue";
+ * "off" (or no home to put it in) turns the cache off.
+ */
+function templateCacheDir(
+  value: string | undefined,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): string | undefined {
+  if (value === "off") return undefined;
+  if (value) return path.resolve(cwd, value);
+  const base = env.XDG_CACHE_HOME || (env.HOME ? path.join(env.HOME, ".cache") : undefined);
+  return base ? path.join(base, "revue") : undefined;
 }

@@ -1,4 +1,5 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
 import { Kysely, PGliteDialect, PostgresDialect, sql } from "kysely";
@@ -6,6 +7,12 @@ import pg from "pg";
 import type { Logger } from "pino";
 import type { Config } from "../config/read-config.ts";
 import type { DatabaseSchema } from "./schema.ts";
+import {
+  discardPgliteTemplate,
+  pgliteTemplatePath,
+  readPgliteTemplate,
+  writePgliteTemplate,
+} from "./pglite-template.ts";
 import { restrictFileModes } from "./restrict-file-modes.ts";
 import { StorableTextPlugin } from "./storable-text-plugin.ts";
 
@@ -46,23 +53,74 @@ export async function openDatabase(
   const schema = options.schema ?? "public";
   if (database.kind === "pglite") {
     // The data directory is the database: only its owner may read or write it (as PostgreSQL asks).
+    const isNew = !existsSync(join(database.dataDir, "PG_VERSION"));
     mkdirSync(database.dataDir, { recursive: true, mode: 0o700 });
-    const pglite = await createPglite(database.dataDir);
+    const pglite = isNew
+      ? await createNewDataDir(database.dataDir, database.templateCacheDir, options.log)
+      : await createPglite(database.dataDir);
     restrictFileModes(database.dataDir);
     return openPglite(pglite, schema);
   }
   return openPostgres(database, schema, options.log);
 }
 
-/** A PGlite instance with pgvector, on disk at `dataDir`, or in memory when it is undefined. */
-export async function createPglite(dataDir: string | undefined): Promise<PGlite> {
+/**
+ * A PGlite instance with pgvector, on disk at `dataDir`, or in memory when it is undefined; a new
+ * cluster is unpacked from `loadDataDir` (a `dumpDataDir` archive) when given, else initialised.
+ */
+export async function createPglite(
+  dataDir: string | undefined,
+  loadDataDir?: Blob,
+): Promise<PGlite> {
   // One options object: `new PGlite(undefined, options)` silently drops the extensions.
   const pglite = new PGlite({
     dataDir,
+    loadDataDir,
     extensions: { vector },
     parsers: { [pgliteTypes.INT8]: parseInt8 },
   });
   await pglite.waitReady;
+  return pglite;
+}
+
+/**
+ * Makes the embedded cluster in the empty directory `dataDir`: from the cached template when there
+ * is one (under a second), else by initdb (several seconds), after which the result is cached as the
+ * template for the next new directory (`templateCacheDir` undefined: no cache). A template that
+ * fails to load is discarded and initdb used instead; a cache that cannot be written only costs
+ * the next start its speed. Says what it does, since a first start otherwise sits silent.
+ */
+async function createNewDataDir(
+  dataDir: string,
+  templateCacheDir: string | undefined,
+  log: Logger | undefined,
+): Promise<PGlite> {
+  const templatePath = templateCacheDir ? pgliteTemplatePath(templateCacheDir) : undefined;
+  const template = templatePath ? readPgliteTemplate(templatePath) : undefined;
+  log?.info(
+    template
+      ? `creating the embedded database in ${dataDir} from the template in ${templateCacheDir} ...`
+      : `creating the embedded database in ${dataDir} (first time on this machine: a few seconds) ...`,
+  );
+  if (template && templatePath) {
+    try {
+      return await createPglite(dataDir, template);
+    } catch (error) {
+      log?.warn({ err: error }, `the database template ${templatePath} is unusable; discarded`);
+      discardPgliteTemplate(templatePath);
+      rmSync(dataDir, { recursive: true, force: true });
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    }
+  }
+  const pglite = await createPglite(dataDir);
+  if (templatePath) {
+    try {
+      const archive = await pglite.dumpDataDir("gzip");
+      writePgliteTemplate(templatePath, new Uint8Array(await archive.arrayBuffer()));
+    } catch (error) {
+      log?.warn({ err: error }, `could not cache the database template in ${templateCacheDir}`);
+    }
+  }
   return pglite;
 }
 

@@ -43,6 +43,8 @@ export async function spawnRevue(
       HOST: "127.0.0.1",
       PORT: String(port),
       REVUE_DATA_DIR: path.join(cwd, "data"),
+      // New data directories come from a template cached here, never in the developer's ~/.cache.
+      REVUE_CACHE_DIR: path.join(tmpdir(), "revue-test-cache"),
       LOG_LEVEL: "info",
       ...env,
     },
