@@ -110,7 +110,7 @@ describe.each(backends)("replies to Revue's comments on %s", (backend) => {
       source: "reply",
       taught_by: "Codertocat",
       finding_id: findingId,
-      embedding_model: "local-hash-v1-384",
+      embedding_model: "local-hash-v2-384",
     });
     expect(await signals()).toEqual({ rebutted: true, author_rebutted: false });
     expect(threadReplies()).toHaveLength(1);

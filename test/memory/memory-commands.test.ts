@@ -37,7 +37,7 @@ describe.each(backends)("memory commands on %s", (backend) => {
       source: "command",
       taught_by: "Codertocat",
       statement: "in this repo, `any` is allowed in test helpers",
-      embedding_model: "local-hash-v1-384",
+      embedding_model: "local-hash-v2-384",
       embedding_dimensions: 384,
     });
     expect(memory.embedding).toMatch(/^\[-?\d/);
