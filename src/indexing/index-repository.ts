@@ -17,6 +17,7 @@ import {
   type RepositoryScope,
 } from "../code-index/code-index-store.ts";
 import type { ArchiveEntry } from "./read-tarball.ts";
+import { ensureVectorIndex, suspendVectorIndex } from "../code-index/vector-index.ts";
 import { decodeText, skipByContent, skipByPath, type IndexSkipReason } from "./skip-file.ts";
 
 export type IndexDependencies = {
@@ -96,6 +97,20 @@ export async function indexRepositoryArchive(
   options: IndexOptions,
 ): Promise<IndexReport> {
   const run = await startRun(deps, scope, "full");
+  try {
+    return await indexEntries(run, deps, entries, options);
+  } finally {
+    // Also after a failure: searches of every repository use the vector index.
+    await run.resumeVectorIndex();
+  }
+}
+
+async function indexEntries(
+  run: Run,
+  deps: IndexDependencies,
+  entries: AsyncIterable<ArchiveEntry>,
+  options: IndexOptions,
+): Promise<IndexReport> {
   const seen = new Set<string>();
   for await (const entry of entries) {
     deps.signal?.throwIfAborted();
@@ -157,6 +172,8 @@ export async function indexChangedFiles(
   return run.finish(gone, options.commitSha);
 }
 
+type Run = Awaited<ReturnType<typeof startRun>>;
+
 async function startRun(
   deps: IndexDependencies,
   scope: RepositoryScope,
@@ -166,6 +183,13 @@ async function startRun(
   const state = await readIndexState(db, scope);
   const sameModel = state?.embedding_model === embedder.model;
   const previous = await readFileHashes(db, scope);
+  // A repository with no vectors of this model yet writes all of them: when it is alone in the
+  // table, the vector index is built once at the end rather than row by row (vector-index.ts).
+  let suspended =
+    mode === "full" && !sameModel
+      ? await suspendVectorIndex(db, scope, embedder.dimensions)
+      : false;
+  if (!suspended) await ensureVectorIndex(db, embedder.dimensions);
   const report: IndexReport = {
     mode,
     indexed: 0,
@@ -234,6 +258,11 @@ async function startRun(
   return {
     previous,
     skippedPaths,
+    async resumeVectorIndex() {
+      if (!suspended) return;
+      await ensureVectorIndex(db, embedder.dimensions);
+      suspended = false;
+    },
     skip(reason: IndexSkipReason, path?: string) {
       report.skipped[reason] = (report.skipped[reason] ?? 0) + 1;
       if (path) skippedPaths.add(path);
@@ -277,6 +306,7 @@ async function startRun(
       await removeFiles(db, scope, gone);
       report.removed = gone.length;
       await resolveImports(db, scope, moduleConfig);
+      await this.resumeVectorIndex();
       const totals = await writeIndexState(db, scope, {
         commitSha,
         model: embedder.model,

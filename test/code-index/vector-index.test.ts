@@ -1,0 +1,116 @@
+import { sql } from "kysely";
+import pg from "pg";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  codeIndexDatabase,
+  type CodeIndexDatabase,
+} from "../../src/code-index/code-index-tables.ts";
+import { findSimilar } from "../../src/code-index/search-code-index.ts";
+import type { Embedder } from "../../src/embeddings/embedder.ts";
+import { createLocalEmbedder } from "../../src/embeddings/local-embedder.ts";
+import { indexChangedFiles, indexRepositoryArchive } from "../../src/indexing/index-repository.ts";
+import { readTarball } from "../../src/indexing/read-tarball.ts";
+import { makeTarball } from "../helpers/make-tarball.ts";
+import { silentLogger } from "../helpers/silent-logger.ts";
+import { backends, createTestDatabase } from "../helpers/test-database.ts";
+
+const log = silentLogger();
+const REPO = { installationId: 1, repositoryId: 10 };
+const OTHER = { installationId: 2, repositoryId: 20 };
+const options = { ignore: [], maxFileBytes: 50_000, commitSha: "abc" };
+const INDEX = "code_chunks_embedding_384_idx";
+
+const files = (prefix: string) =>
+  Array.from({ length: 12 }, (_, i) => ({
+    path: `src/${prefix}${i}.ts`,
+    content: `export function ${prefix}Task${i}(input: number): number {\n  return input * ${i};\n}\n`,
+  }));
+
+describe.each(backends)("the vector index during a full index on %s", (backend) => {
+  let handle: Awaited<ReturnType<typeof createTestDatabase>>;
+  let db: CodeIndexDatabase;
+  const deps = (embedder: Embedder = createLocalEmbedder()) => ({ db, embedder, log });
+  const index = async (scope: typeof REPO, prefix: string, embedder?: Embedder) =>
+    indexRepositoryArchive(
+      deps(embedder),
+      scope,
+      readTarball(await makeTarball(`o-r-${prefix}`, files(prefix))),
+      options,
+    );
+  /** The index's identity: a dropped and rebuilt index has a new one; undefined when missing. */
+  const indexOid = async () => {
+    const { rows } = await sql<{ oid: number }>`
+      SELECT to_regclass(${INDEX})::oid::int AS oid`.execute(db);
+    return rows[0]?.oid ?? undefined;
+  };
+
+  beforeEach(async () => {
+    handle = await createTestDatabase(backend);
+    db = codeIndexDatabase(handle.db);
+  });
+  afterEach(async () => {
+    await handle.close();
+  });
+
+  it("is built once after the first repository's vectors are written, and searches use it", async () => {
+    const before = await indexOid();
+    expect(before).toBeDefined();
+    await index(REPO, "alpha");
+    const after = await indexOid();
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
+    const [vector] = await createLocalEmbedder().embed(["alphaTask3 input"]);
+    const hits = await findSimilar(
+      db,
+      REPO,
+      { model: createLocalEmbedder().model, vector: vector! },
+      3,
+    );
+    expect(hits.map((hit) => hit.path)).toContain("src/alpha3.ts");
+  });
+
+  it("is left alone while another repository has vectors in it", async () => {
+    await index(OTHER, "beta");
+    const before = await indexOid();
+    await index(REPO, "alpha");
+    expect(await indexOid()).toBe(before);
+  });
+
+  it("is rebuilt when the run fails half way, and by the next run when one died without it", async () => {
+    const failing: Embedder = {
+      ...createLocalEmbedder(),
+      embed: () => Promise.reject(new Error("embedding service down")),
+    };
+    await expect(index(REPO, "alpha", failing)).rejects.toThrow("embedding service down");
+    expect(await indexOid()).toBeDefined();
+
+    // A process killed between the drop and the build leaves no index: any next run builds it.
+    await sql`DROP INDEX ${sql.id(INDEX)}`.execute(db);
+    await indexChangedFiles(
+      deps(),
+      REPO,
+      [{ path: "src/x.ts", content: Buffer.from("export const x = 1;\n"), size: 20 }],
+      options,
+    );
+    expect(await indexOid()).toBeDefined();
+  });
+
+  it.runIf(backend === "postgres")(
+    "is not dropped when the table's lock is held elsewhere: the run writes through it instead",
+    async () => {
+      const other = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await other.connect();
+      try {
+        await other.query("BEGIN");
+        await other.query(`SET search_path TO "${handle.schema}"`);
+        await other.query("LOCK TABLE code_chunks IN ACCESS SHARE MODE");
+        const before = await indexOid();
+        await index(REPO, "alpha");
+        expect(await indexOid()).toBe(before);
+      } finally {
+        await other.query("ROLLBACK").catch(() => {});
+        await other.end();
+      }
+    },
+  );
+});
