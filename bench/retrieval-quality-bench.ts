@@ -234,7 +234,9 @@ async function measureCase(
                     });
               if (hit) hits += 1;
               else if (showMisses && method === "fused" && k === 10) {
-                console.log(`    miss ${benchCase.id} ${path}:${definition.usedAt} uses ${key}`);
+                console.log(
+                  `    miss ${benchCase.id} ${path}:${definition.usedAt} uses ${key} (declared at line ${definition.lines.join(", ")})`,
+                );
               }
             }
             found[`${method}@${k}`] = (found[`${method}@${k}`] ?? 0) + hits;

@@ -46,7 +46,7 @@ export function readTypeScriptDefinitions(
     const visit = (node: ts.Node) => {
       const name = definitionName(node);
       if (name) {
-        const key = `${path}#${name.getText(sourceFile)}`;
+        const key = `${path}#${nameText(name)}`;
         // `a.b = x` is seen twice (the assignment and its left side): one line each.
         declared.set(key, [...new Set([...(declared.get(key) ?? []), lineOf(name)])]);
       }
@@ -75,7 +75,7 @@ export function readTypeScriptDefinitions(
           const line = lineOf(node);
           const list = byLine.get(line) ?? [];
           list.push({
-            key: `${declarationPath}#${name.getText(file)}`,
+            key: `${declarationPath}#${nameText(name)}`,
             path: declarationPath,
             line: lineOf(name),
           });
@@ -87,6 +87,13 @@ export function readTypeScriptDefinitions(
     visit(sourceFile);
   }
   return { declared, uses };
+}
+
+/** A declared name without quotes (`"routerOptions": ...` declares `routerOptions`). */
+function nameText(name: ts.Node): string {
+  return ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isPrivateIdentifier(name)
+    ? name.text
+    : name.getText();
 }
 
 /** Whether `identifier` is the name a definition declares (not a use of one). */
