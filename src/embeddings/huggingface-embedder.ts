@@ -1,4 +1,3 @@
-import { featureExtraction } from "@huggingface/inference";
 import { EmbeddingError, type Embedder } from "./embedder.ts";
 
 export type HuggingFaceEmbedderOptions = {
@@ -31,6 +30,9 @@ export function createHuggingFaceEmbedder(options: HuggingFaceEmbedderOptions): 
   async function embedBatch(texts: string[], signal?: AbortSignal): Promise<number[][]> {
     for (let attempt = 1; ; attempt += 1) {
       try {
+        // Loaded on first use: a server on the default local embedder never holds the client
+        // (about 20 MB resident).
+        const { featureExtraction } = await import("@huggingface/inference");
         const output = await featureExtraction(
           {
             accessToken: options.token,
