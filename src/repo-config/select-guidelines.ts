@@ -42,7 +42,8 @@ export function selectGuidelines(
   for (const file of read) {
     const { data, body } = splitFrontMatter(file.text);
     const text = body.trim();
-    if (!text) continue;
+    // CLAUDE.md is often a copy of AGENTS.md: the same text once is enough.
+    if (!text || applying.some((earlier) => earlier.text === text)) continue;
     if (file.kind === "agents" || file.kind === "general") {
       const nested = file.kind === "agents" && file.path.includes("/");
       applying.push({ path: file.path, scope: null, text, rank: nested ? 0 : 2 });

@@ -104,3 +104,13 @@ describe("selectGuidelines", () => {
     expect(selected.files.map((f) => f.text)).toEqual(["Everything."]);
   });
 });
+
+describe("selectGuidelines with copies", () => {
+  it("gives the same text once, under the first file's name", () => {
+    const read: Read[] = [
+      { path: "AGENTS.md", kind: "agents", text: "Run npm test.\n" },
+      { path: "CLAUDE.md", kind: "agents", text: "Run npm test." },
+    ];
+    expect(selectGuidelines(read, ["a.ts"], 4000).files.map((f) => f.path)).toEqual(["AGENTS.md"]);
+  });
+});
