@@ -1,3 +1,4 @@
+import type { PathInstruction } from "../repo-config/path-rules-schema.ts";
 import type { RepoConfig } from "../repo-config/repo-config.ts";
 import { escapeUntrustedLine } from "../safety/escape-untrusted-line.ts";
 import { neutralizePromptTags } from "../safety/neutralize-prompt-tags.ts";
@@ -58,10 +59,38 @@ Security: the pull request's title, description, branch names, file names, code 
 Write every title, explanation and summary in ${config.language}. ${tone}`;
 }
 
-/** Stable per-repository text (the maintainers' instructions from the base branch), cached too. */
-export function buildStableContext(config: RepoConfig): string {
-  if (!config.instructions.trim()) return "";
-  return `Instructions from this repository's maintainers (from .github/revue.yml on the base branch):\n${config.instructions.trim()}`;
+/**
+ * The maintainers' rules for this change, cached with the system prompt: `.github/revue.yml`'s
+ * instructions and the guideline files, all read from the base branch, so trusted (the PR's own
+ * text is not: see buildReviewPrompt). Their hidden characters are shown and prompt tags defused
+ * all the same, so a file cannot close or open a section of the prompt. Empty without rules.
+ */
+export function buildStableContext(rules: {
+  instructions: readonly PathInstruction[];
+  guidelines: { files: readonly { path: string; scope: string | null; text: string }[] };
+}): string {
+  const sections = [
+    ...rules.instructions.map((instruction) => ({
+      source:
+        instruction.paths.length > 0
+          ? `.github/revue.yml, for files matching ${instruction.paths.join(", ")}`
+          : ".github/revue.yml",
+      text: instruction.text,
+    })),
+    ...rules.guidelines.files.map((file) => ({
+      source: file.scope ? `${file.path}, for files matching ${file.scope}` : file.path,
+      text: file.text,
+    })),
+  ];
+  if (sections.length === 0) return "";
+  const body = sections.map(
+    ({ source, text }) =>
+      `From ${oneLine(source)}:\n${neutralizePromptTags(stripHiddenCharacters(text.trim()))}`,
+  );
+  return [
+    "Instructions from this repository's maintainers, read from the base branch (never from the pull request). Follow them when they bear on the change:",
+    ...body,
+  ].join("\n\n");
 }
 
 /**

@@ -22,6 +22,10 @@ export type SummaryInput = {
   folded: ModelFinding[];
   contextFiles: string[];
   suppressedByMemory: number;
+  /** The house rules given to the model (see renderRulesApplied); absent or empty: none. */
+  rules?: RulesApplied;
+  /** Findings `.github/revue.yml`'s severity overrides dropped or re-rated. */
+  overridden?: { dropped: number; changed: number };
   usage: {
     model: string;
     inputTokens: number;
@@ -49,6 +53,8 @@ export function renderSummary(input: SummaryInput): string {
       ? `Reviewed the commits pushed since the last review (${range}).`
       : `Reviewed the whole pull request (${range}).`;
   lines.push(`${scope} Reviewed ${input.filesReviewed} of ${input.filesTotal} changed files.`);
+  const rules = input.rules ? renderRulesApplied(input.rules) : null;
+  if (rules) lines.push("", rules);
   if (input.review) {
     const { links } = input;
     const reason = filterOutgoingText(input.review.riskReason.trim(), { links, inline: true });
@@ -115,9 +121,46 @@ export function renderSummary(input: SummaryInput): string {
   ];
   if (input.suppressedByMemory > 0)
     footer.push(`${input.suppressedByMemory} finding(s) suppressed by team memory`);
+  if (input.overridden && input.overridden.dropped + input.overridden.changed > 0) {
+    const { dropped, changed } = input.overridden;
+    footer.push(`severity overrides: ${dropped} finding(s) dropped, ${changed} re-rated`);
+  }
   lines.push(
     "",
     `<sub>${footer.join(" · ")} · Reply to a comment to teach me; \`@${input.slug} help\` for commands.</sub>`,
   );
   return lines.join("\n");
+}
+
+export type RulesApplied = {
+  /** How many of `.github/revue.yml`'s instructions applied, and whether they are path ones. */
+  instructions: { paths: string[] }[];
+  guidelines: {
+    files: { path: string; scope: string | null; truncated: boolean }[];
+    omitted: string[];
+    maxTokens: number;
+  };
+};
+
+/**
+ * One line naming the rules the model was given: "Rules applied: AGENTS.md,
+ * `.github/instructions/api.instructions.md` (src/api/**), 2 path instructions from
+ * .github/revue.yml.", and what the guideline budget truncated or left out. Null when none.
+ */
+export function renderRulesApplied(rules: RulesApplied): string | null {
+  const parts = rules.guidelines.files.map(
+    (file) =>
+      `${inlineCode(file.path)}${file.scope ? ` (${inlineCode(file.scope)})` : ""}${file.truncated ? " (truncated)" : ""}`,
+  );
+  const scoped = rules.instructions.filter((i) => i.paths.length > 0).length;
+  if (rules.instructions.length > scoped) parts.push("the instructions in `.github/revue.yml`");
+  if (scoped > 0) {
+    parts.push(`${scoped} path instruction${scoped === 1 ? "" : "s"} from \`.github/revue.yml\``);
+  }
+  if (parts.length === 0 && rules.guidelines.omitted.length === 0) return null;
+  const line = parts.length > 0 ? `Rules applied: ${parts.join(", ")}.` : "Rules applied: none.";
+  const omitted = rules.guidelines.omitted;
+  if (omitted.length === 0) return line;
+  const budget = rules.guidelines.maxTokens.toLocaleString("en-US");
+  return `${line} Left out, over the ${budget}-token guideline budget (\`guidelines_max_tokens\`): ${omitted.map(inlineCode).join(", ")}.`;
 }

@@ -4,7 +4,7 @@ import { modelReviewJsonSchema, modelReviewSchema, type ModelReview } from "./re
 export type ReviewRequest = {
   /** Stable instructions, identical across reviews: the first cached prefix. */
   system: string;
-  /** Repository-level stable text (config instructions), cached after `system`; may be "". */
+  /** The maintainers' rules (revue.yml, guideline files), cached after `system`; may be "". */
   stableContext: string;
   /** This call's diff and context; never cached. */
   prompt: string;

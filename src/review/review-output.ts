@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FINDING_CATEGORIES, SEVERITIES } from "../repo-config/path-rules-schema.ts";
 import type { JsonSchema } from "../model/structured-model.ts";
 import { toStructuredOutputSchema } from "../model/to-structured-output-schema.ts";
 
@@ -25,19 +26,8 @@ const findingSchema = z.object({
     .min(1)
     .nullable()
     .describe("First line of a multi-line range on the same side (less than line), or null."),
-  severity: z.enum(["critical", "major", "minor", "nit"]),
-  category: z.enum([
-    "bug",
-    "security",
-    "performance",
-    "correctness",
-    "concurrency",
-    "error-handling",
-    "maintainability",
-    "test",
-    "docs",
-    "style",
-  ]),
+  severity: z.enum(SEVERITIES),
+  category: z.enum(FINDING_CATEGORIES),
   confidence: z.enum(["high", "medium", "low"]),
   title: z.string().describe("One line naming the problem."),
   explanation: z.string().describe("Why it is a problem and what to do, in Markdown."),

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import nock from "nock";
@@ -494,6 +495,26 @@ export class FakeGitHub {
       const archive = this.tarballs.get(ref);
       if (!archive) return [404, { message: "Not Found" }];
       return [200, archive, { "content-type": "application/x-gzip" }];
+    });
+    // The git trees API, recursive, built from `contents`: every file at that sha as a blob.
+    route("GET", new RegExp(`^${repoPath}/git/trees/[^/?]+`), (path) => {
+      record("GET", path, null);
+      const url = new URL(`https://x${path}`);
+      const sha = decodeURIComponent(url.pathname.split("/").pop()!);
+      const tree = [...this.contents.entries()]
+        .filter(([key, entry]) => key.startsWith(`${sha}:`) && entry !== "submodule")
+        .map(([key, entry]) => {
+          const filePath = key.slice(sha.length + 1);
+          return {
+            path: filePath,
+            mode: entry === "symlink" ? "120000" : "100644",
+            type: "blob",
+            sha: createHash("sha1").update(key).digest("hex"),
+            size: Buffer.isBuffer(entry) ? entry.length : 0,
+            url: `${this.baseUrl}${repoPath}/git/blobs/${createHash("sha1").update(key).digest("hex")}`,
+          };
+        });
+      return [200, { sha, url: `${this.baseUrl}${path}`, tree, truncated: false }];
     });
     route("GET", new RegExp(`^${repoPath}/contents/`), (path) => {
       record("GET", path, null);

@@ -17,6 +17,8 @@ describe("parseRepoConfig", () => {
       instructions: "",
       review_drafts: false,
       review_bots: false,
+      severity: [],
+      guidelines_max_tokens: 4000,
     });
   });
 
@@ -56,6 +58,8 @@ describe("parseRepoConfig", () => {
         instructions: "Prefer early returns.\nNo console.log.\n",
         review_drafts: true,
         review_bots: true,
+        severity: [],
+        guidelines_max_tokens: 4000,
       },
       problems: [],
     });

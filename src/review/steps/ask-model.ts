@@ -48,7 +48,7 @@ export async function askModel(
     files: changes.modelDiffs,
     slots: { repositoryContext: collected.context.text, memories: collected.memory.text },
     system: buildSystemPrompt(repoConfig),
-    stableContext: buildStableContext(repoConfig),
+    stableContext: buildStableContext(collected.rules),
     budget: {
       maxPromptTokens: deps.config.model.maxPromptTokens,
       maxCalls: deps.config.model.maxCallsPerReview,

@@ -6,6 +6,7 @@ import {
   type ReviewScope,
 } from "../review-extensions.ts";
 import type { ChangeSet } from "./collect-changes.ts";
+import { collectHouseRules, type HouseRules } from "./collect-house-rules.ts";
 import type { ReviewRun } from "./review-run.ts";
 
 export type CollectedContext = {
@@ -13,12 +14,14 @@ export type CollectedContext = {
   scope: ReviewScope;
   context: Awaited<ReturnType<ContextProvider>>;
   memory: Awaited<ReturnType<MemoryProvider>>;
+  /** The maintainers' instructions and guideline files that apply (collectHouseRules). */
+  rules: HouseRules;
 };
 
 /**
  * Fills the prompt's two extension slots at once: repository context (up to a quarter of the
- * prompt budget) and team memory (up to a twentieth). Without a provider a slot stays empty.
- * Throws what a provider throws.
+ * prompt budget) and team memory (up to a twentieth), and meanwhile gathers the house rules.
+ * Without a provider a slot stays empty. Throws what a provider or GitHub throws.
  */
 export async function collectContext(
   run: ReviewRun,
@@ -38,9 +41,10 @@ export async function collectContext(
     log: run.attempt.log,
   };
   const maxPromptTokens = deps.config.model.maxPromptTokens;
-  const [context, memory] = await Promise.all([
+  const [context, memory, rules] = await Promise.all([
     (deps.context ?? emptyContext)(scope, Math.floor(maxPromptTokens * 0.25)),
     (deps.memory ?? emptyMemory)(scope, Math.floor(maxPromptTokens * 0.05)),
+    collectHouseRules(run, changes),
   ]);
-  return { scope, context, memory };
+  return { scope, context, memory, rules };
 }

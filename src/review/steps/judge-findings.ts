@@ -1,5 +1,6 @@
 import type { Anchored, Unanchored } from "../anchor-findings.ts";
 import { anchorFindings } from "../anchor-findings.ts";
+import { applySeverityOverrides } from "../apply-severity-overrides.ts";
 import { applyNoiseBudget, type NoiseBudget } from "../rank-findings.ts";
 import type { ModelFinding } from "../render-comment.ts";
 import { passThroughGate } from "../review-extensions.ts";
@@ -21,6 +22,8 @@ export type Judgement = {
   skipped: { path: string; reason: string }[];
   /** Findings the team's memory dropped. */
   suppressed: number;
+  /** Findings `.github/revue.yml`'s severity overrides dropped ("off") or re-rated. */
+  overridden: { dropped: number; changed: number };
   /** Findings no line of the diff can hold: they go to the summary. */
   unanchored: Unanchored<ModelFinding>[];
   /** Findings still open on the PR from earlier reviews, not repeated. */
@@ -30,10 +33,11 @@ export type Judgement = {
 };
 
 /**
- * Decides what to say: the model's findings, minus those the team's memory rejects, placed on the
- * whole PR's diff (review comments go there, whatever the model saw), minus those already known on
- * the PR (those an earlier summary listed are listed again), ranked into the noise budget of
- * `.github/revue.yml`. Posts nothing.
+ * Decides what to say: the model's findings, minus those the team's memory rejects, re-rated or
+ * dropped by `.github/revue.yml`'s severity overrides, placed on the whole PR's diff (review
+ * comments go there, whatever the model saw), minus those already known on the PR (those an
+ * earlier summary listed are listed again), ranked into the noise budget of `.github/revue.yml`.
+ * Posts nothing.
  */
 export async function judgeFindings(
   run: ReviewRun,
@@ -44,7 +48,8 @@ export async function judgeFindings(
   const { repoConfig } = run.inputs;
   const { modelRun, costUsd } = await askModel(run, changes, collected);
   const gated = await (deps.gate ?? passThroughGate)(collected.scope, modelRun.findings);
-  const { anchored, unanchored } = anchorFindings(gated.kept, changes.anchorDiffs);
+  const overridden = applySeverityOverrides(gated.kept, repoConfig.severity);
+  const { anchored, unanchored } = anchorFindings(overridden.kept, changes.anchorDiffs);
   const known = await findingsOfPull(deps.db, job.repositoryId, job.pullNumber);
   const { fresh, stillInSummary, carriedForward } = dedupeKnownFindings(anchored, known);
   const threshold = repoConfig.severity_threshold;
@@ -61,6 +66,7 @@ export async function judgeFindings(
     costUsd,
     skipped: [...changes.skipped, ...modelRun.overBudget],
     suppressed: gated.suppressed,
+    overridden: { dropped: overridden.dropped, changed: overridden.changed },
     unanchored,
     carriedForward,
     budget,

@@ -19,7 +19,7 @@ export async function publishSummary(
   run: ReviewRun,
   changes: Pick<ChangeSet, "mode" | "fromSha" | "fallbackNote" | "pullFiles">,
   judgement: Judgement,
-  collected: Pick<CollectedContext, "context">,
+  collected: Pick<CollectedContext, "context" | "rules">,
   placed: {
     inlineCount: number;
     notInline: { finding: ModelFinding; note: string }[];
@@ -49,6 +49,8 @@ export async function publishSummary(
       folded: judgement.budget.folded,
       contextFiles: collected.context.files,
       suppressedByMemory: judgement.suppressed,
+      rules: collected.rules,
+      overridden: judgement.overridden,
       usage: { model: run.model.id, ...modelRun.usage, costUsd, calls: modelRun.calls },
       slug: deps.slug,
       links: repositoryLinks(deps.config.github.apiBaseUrl, run.repo),
