@@ -1,5 +1,5 @@
-import { AnthropicVertex } from "@anthropic-ai/vertex-sdk";
-import { createMessagesModel } from "./create-messages-model.ts";
+import { AnthropicVertex, type ClientOptions } from "@anthropic-ai/vertex-sdk";
+import { createMessagesModel, type MessagesClient } from "./create-messages-model.ts";
 import type { ModelCallOptions } from "./create-retry-policies.ts";
 import { messagesFailures } from "./messages-failures.ts";
 import type { StructuredModel } from "./structured-model.ts";
@@ -10,10 +10,11 @@ export type VertexModelOptions = ModelCallOptions & {
   /** e.g. "us-east5", or "global" (CLOUD_ML_REGION). */
   region: string;
   /**
-   * An OAuth access token; without one Google's Application Default Credentials are used
-   * (GOOGLE_APPLICATION_CREDENTIALS, the metadata server), which is what a deployment should use.
+   * Google credentials already resolved (a test's stand-in, a workload identity client); without
+   * one, Application Default Credentials are used (GOOGLE_APPLICATION_CREDENTIALS, the metadata
+   * server), which is what a deployment should use.
    */
-  accessToken?: string;
+  authClient?: ClientOptions["authClient"];
   /** Overrides `https://{region}-aiplatform.googleapis.com/v1` (a test stand-in, a proxy). */
   baseUrl?: string;
   /**
@@ -30,17 +31,27 @@ export type VertexModelOptions = ModelCallOptions & {
  * what `generate` does and throws.
  */
 export function createVertexModel(options: VertexModelOptions): StructuredModel {
-  const client = new AnthropicVertex({
-    projectId: options.projectId,
-    region: options.region,
-    ...(options.accessToken ? { accessToken: options.accessToken } : {}),
-    ...(options.baseUrl ? { baseURL: options.baseUrl } : {}),
-    timeout: options.timeoutMs,
-    maxRetries: 0,
-    // The SDK's own logs at debug level include request bodies, i.e. the prompt.
-    logLevel: "off",
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  // Built at the first call: the SDK starts resolving Google credentials when constructed, and a
+  // failure with nobody awaiting it yet would be an unhandled rejection at start.
+  let vertex: AnthropicVertex | undefined;
+  const client: MessagesClient = {
+    messages: {
+      create: ((...args: Parameters<AnthropicVertex["messages"]["create"]>) => {
+        vertex ??= new AnthropicVertex({
+          projectId: options.projectId,
+          region: options.region,
+          ...(options.authClient ? { authClient: options.authClient } : {}),
+          ...(options.baseUrl ? { baseURL: options.baseUrl } : {}),
+          timeout: options.timeoutMs,
+          maxRetries: 0,
+          // The SDK's own logs at debug level include request bodies, i.e. the prompt.
+          logLevel: "off",
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        });
+        return vertex.messages.create(...args);
+      }) as MessagesClient["messages"]["create"],
+    },
+  };
   return createMessagesModel({
     ...options,
     client,
