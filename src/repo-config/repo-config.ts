@@ -16,6 +16,8 @@ export const repoConfigSchema = z
     instructions: z.string().max(4000).default(""),
     review_drafts: z.boolean().default(false),
     review_bots: z.boolean().default(false),
+    // The review's model, among those the operator allows (REVUE_ALLOWED_MODELS); never an endpoint.
+    model: z.string().trim().min(1).max(200).nullable().default(null),
   })
   .strict();
 

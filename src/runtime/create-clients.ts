@@ -15,6 +15,8 @@ export type Clients = {
   model: ReviewModel | null;
   /** Reads replies in Revue's threads (team memory) with REVUE_CONVERSATION_MODEL; null likewise. */
   conversationModel: ConversationModel | null;
+  /** The review on another allowed model, for a repository that chose one; null without a model. */
+  reviewModelFor: ((id: string) => ReviewModel) | null;
   /** Embeds code and memories (REVUE_EMBEDDINGS). */
   embedder: Embedder;
 };
@@ -38,6 +40,13 @@ export function createClients(config: Config, log: Logger, given: Partial<Client
         ? given.conversationModel
         : conversation
           ? createConversationModel(conversation)
+          : null,
+    reviewModelFor:
+      given.reviewModelFor !== undefined
+        ? given.reviewModelFor
+        : // A test's fake review model is never mixed with real clients for other models.
+          given.model === undefined && model.configured
+          ? (id) => createReviewModel(createTaskModel(model, id, log))
           : null,
     embedder: given.embedder ?? createEmbedder(config.embeddings),
   };

@@ -17,6 +17,7 @@ describe("parseRepoConfig", () => {
       instructions: "",
       review_drafts: false,
       review_bots: false,
+      model: null,
     });
   });
 
@@ -44,6 +45,7 @@ describe("parseRepoConfig", () => {
       "  No console.log.",
       "review_drafts: true",
       "review_bots: true",
+      "model: claude-haiku-4-5",
     ].join("\n");
     expect(parseRepoConfig(text)).toEqual({
       config: {
@@ -56,6 +58,7 @@ describe("parseRepoConfig", () => {
         instructions: "Prefer early returns.\nNo console.log.\n",
         review_drafts: true,
         review_bots: true,
+        model: "claude-haiku-4-5",
       },
       problems: [],
     });
