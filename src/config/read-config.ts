@@ -3,8 +3,9 @@ import path from "node:path";
 import { getPrivateKey } from "@probot/get-private-key";
 import { z } from "zod";
 
-/** The current Sonnet. Claude Sonnet 4.5 reaches end of life on 2026-11-30. */
-export const DEFAULT_MODEL = "claude-sonnet-5-5";
+import { readModelConfig, type ModelConfig } from "./read-model-config.ts";
+
+export { DEFAULT_MODEL } from "./read-model-config.ts";
 
 const booleanString = z
   .enum(["true", "false", "1", "0", "yes", "no"], {
@@ -55,15 +56,8 @@ const envSchema = z.object({
     .min(0, "must be between 0 and 3600 seconds")
     .max(3600, "must be between 0 and 3600 seconds")
     .default(20),
-  ANTHROPIC_API_KEY: z.string().min(1).optional(),
-  ANTHROPIC_BASE_URL: z.url("must be a URL such as https://api.anthropic.com").optional(),
-  REVUE_MODEL: z.string().min(1).default(DEFAULT_MODEL),
-  REVUE_MODEL_TIMEOUT_MS: positiveInteger.default(120_000),
-  REVUE_MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
   REVUE_MAX_PROMPT_TOKENS: positiveInteger.default(60_000),
   REVUE_MAX_CALLS_PER_REVIEW: positiveInteger.default(6),
-  REVUE_PRICE_INPUT_PER_MTOK: nonNegativeNumber.default(3),
-  REVUE_PRICE_OUTPUT_PER_MTOK: nonNegativeNumber.default(15),
   REVUE_MAX_FILE_BYTES: positiveInteger.default(200_000),
   REVUE_EMBEDDINGS: z.enum(["local", "huggingface"]).default("local"),
   HF_TOKEN: z.string().optional(),
@@ -126,17 +120,8 @@ export type Config = Readonly<{
     /** On SIGTERM, how long running jobs may finish before they are handed back to the queue. */
     shutdownGraceSeconds: number;
   }>;
-  model: Readonly<{
-    apiKey: string | undefined;
-    baseUrl: string | undefined;
-    id: string;
-    timeoutMs: number;
-    maxRetries: number;
-    maxPromptTokens: number;
-    maxCallsPerReview: number;
-    pricePerMillionInput: number;
-    pricePerMillionOutput: number;
-  }>;
+  /** The provider, each task's model, the fallback, allowed models and prices (`read-model-config.ts`). */
+  model: Readonly<ModelConfig & { maxPromptTokens: number; maxCallsPerReview: number }>;
   review: Readonly<{ maxFileBytes: number }>;
   /** The codebase index: files larger than this are skipped (and counted). */
   index: Readonly<{ maxFileBytes: number }>;
@@ -177,11 +162,15 @@ export function readConfig(
   stdoutIsTerminal = Boolean(process.stdout.isTTY),
 ): Config {
   const parsed = envSchema.safeParse(dropEmpty(env));
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map(
-      (issue) =>
-        `  ${issue.path.join(".")}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`,
-    );
+  const model = readModelConfig(dropEmpty(env));
+  if (!parsed.success || !model.ok) {
+    const lines = [
+      ...(parsed.success ? [] : parsed.error.issues).map(
+        (issue) =>
+          `${issue.path.join(".")}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`,
+      ),
+      ...(model.ok ? [] : model.problems),
+    ].map((line) => `  ${line}`);
     throw new ConfigError(
       `Invalid configuration:\n${lines.join("\n")}\nSee "Configuration" in README.md.`,
     );
@@ -255,15 +244,9 @@ export function readConfig(
       shutdownGraceSeconds: e.REVUE_SHUTDOWN_GRACE_SECONDS,
     }),
     model: Object.freeze({
-      apiKey: e.ANTHROPIC_API_KEY,
-      baseUrl: e.ANTHROPIC_BASE_URL,
-      id: e.REVUE_MODEL,
-      timeoutMs: e.REVUE_MODEL_TIMEOUT_MS,
-      maxRetries: e.REVUE_MODEL_MAX_RETRIES,
+      ...model.config,
       maxPromptTokens: e.REVUE_MAX_PROMPT_TOKENS,
       maxCallsPerReview: e.REVUE_MAX_CALLS_PER_REVIEW,
-      pricePerMillionInput: e.REVUE_PRICE_INPUT_PER_MTOK,
-      pricePerMillionOutput: e.REVUE_PRICE_OUTPUT_PER_MTOK,
     }),
     review: Object.freeze({ maxFileBytes: e.REVUE_MAX_FILE_BYTES }),
     index: Object.freeze({ maxFileBytes: e.REVUE_INDEX_MAX_FILE_BYTES }),

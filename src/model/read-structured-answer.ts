@@ -1,5 +1,5 @@
-import type { Message } from "@anthropic-ai/sdk/resources/messages";
 import type { z } from "zod";
+import type { ModelAnswer } from "./model-answer.ts";
 import { ModelPermanentError } from "./model-errors.ts";
 
 export type StructuredAnswer<T> =
@@ -12,35 +12,35 @@ function stripCodeFence(text: string): string {
 }
 
 /**
- * Reads the structured answer out of a Messages API response and checks it with `parse`. A
+ * Reads the structured answer out of a provider's response and checks it with `parse`. A
  * truncated, unparseable or schema-violating answer comes back as problems (one line each, with
  * the path of the offending property) and the answer's text, to repair or report; a refusal or an
  * exhausted context window throws ModelPermanentError, since asking again would end the same way.
  */
 export function readStructuredAnswer<T>(
-  message: Message,
+  answer: ModelAnswer,
   parse: z.ZodType<T>,
   task: string,
 ): StructuredAnswer<T> {
-  if (message.stop_reason === "refusal") {
+  if (answer.stop === "refusal") {
     throw new ModelPermanentError(
-      `The model refused to answer the ${task} request (stop_reason refusal)`,
+      `The model refused to answer the ${task} request (${answer.stopReason})`,
       { kind: "refused" },
     );
   }
-  if (message.stop_reason === "model_context_window_exceeded") {
+  if (answer.stop === "context-window") {
     throw new ModelPermanentError(
-      `The ${task} prompt filled the model's context window (stop_reason model_context_window_exceeded); send a smaller prompt`,
+      `The ${task} prompt filled the model's context window (${answer.stopReason}); send a smaller prompt`,
       { kind: "too-large" },
     );
   }
-  const text = message.content.map((block) => (block.type === "text" ? block.text : "")).join("");
-  if (message.stop_reason === "max_tokens") {
+  const { text } = answer;
+  if (answer.stop === "truncated") {
     return {
       valid: false,
       text,
       problems: [
-        `The answer was cut off at the output token limit (${message.usage.output_tokens} tokens) before the JSON was complete.`,
+        `The answer was cut off at the output token limit (${answer.usage.outputTokens} tokens) before the JSON was complete.`,
       ],
     };
   }

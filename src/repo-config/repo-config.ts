@@ -26,6 +26,8 @@ export const repoConfigSchema = z
     review_bots: z.boolean().default(false),
     severity: z.array(severityOverrideSchema).max(50).default([]),
     guidelines_max_tokens: z.number().int().min(0).max(16000).default(4000),
+    // The review's model, among those the operator allows (REVUE_ALLOWED_MODELS); never an endpoint.
+    model: z.string().trim().min(1).max(200).nullable().default(null),
   })
   .strict();
 
@@ -51,6 +53,8 @@ export const REPO_CONFIG_DESCRIPTIONS: Record<keyof z.input<typeof repoConfigSch
   review_bots: "Review pull requests opened by bots too.",
   severity:
     "Severity overrides, first match wins: findings on paths and/or of a category get level before ranking; level off drops them.",
+  model:
+    "The review's model, among those the operator allows (REVUE_ALLOWED_MODELS); a model not allowed is reported and the default used.",
   guidelines_max_tokens:
     "Token budget for the repository's guideline files read from the base branch (AGENTS.md, CLAUDE.md, .github/copilot-instructions.md, .github/instructions/*.instructions.md, .cursor/rules, .cursorrules); 0 reads none.",
 };

@@ -22,6 +22,8 @@ export type ReviewJobDependencies = {
   probot: Probot;
   /** Null without ANTHROPIC_API_KEY: the review then says on its check run what to set. */
   model: ReviewModel | null;
+  /** The review on another allowed model (a repository's choice); absent: always `model`. */
+  modelFor?: (id: string) => ReviewModel;
   now?: () => Date;
   /** Where review outcomes, tokens and cost are counted (absent: not counted). */
   metrics?: Metrics;
@@ -62,6 +64,7 @@ export function createReviewJobHandler(
           db: deps.db,
           octokit,
           model,
+          ...(deps.modelFor ? { modelFor: deps.modelFor } : {}),
           slug,
           ownSecrets,
           now: deps.now,

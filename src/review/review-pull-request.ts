@@ -76,7 +76,13 @@ export async function reviewPullRequest(
     );
   }
   const fullReviewOwed = inputs.fullReviewRequest !== null || earlier?.trigger === "command-full";
-  const decision = decideReview({ ...inputs, fullReviewOwed }, job, deps.model);
+  // A repository may choose among the allowed models (checked when its config was read).
+  const chosen = inputs.repoConfig.model;
+  const model =
+    deps.model && deps.modelFor && chosen !== null && chosen !== deps.model.id
+      ? deps.modelFor(chosen)
+      : deps.model;
+  const decision = decideReview({ ...inputs, fullReviewOwed }, job, model);
   if (decision.kind !== "review") {
     return reportNoReview(deps, job, earlier, inputs, decision, attempt);
   }

@@ -3,15 +3,20 @@ import type { Config } from "../config/read-config.ts";
 import { createEmbedder } from "../embeddings/create-embedder.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
 import { createConversationModel, type ConversationModel } from "../memory/conversation-model.ts";
-import { createAnthropicModel } from "../model/anthropic-model.ts";
+import { createTaskModel } from "../model/create-task-model.ts";
 import { createReviewModel, type ReviewModel } from "../review/review-model.ts";
 
 /** The clients of outside services the job handlers use (GitHub's, Probot, is built apart). */
 export type Clients = {
-  /** Reviews pull requests; null without ANTHROPIC_API_KEY (the review's check run says so). */
+  /**
+   * Reviews pull requests with the review model (REVUE_MODEL); null without a model to call (the
+   * Anthropic provider without ANTHROPIC_API_KEY: the review's check run says so).
+   */
   model: ReviewModel | null;
-  /** Reads replies in Revue's threads (team memory); null without ANTHROPIC_API_KEY. */
+  /** Reads replies in Revue's threads (team memory) with REVUE_CONVERSATION_MODEL; null likewise. */
   conversationModel: ConversationModel | null;
+  /** The review on another allowed model, for a repository that chose one; null without a model. */
+  reviewModelFor: ((id: string) => ReviewModel) | null;
   /** Embeds code and memories (REVUE_EMBEDDINGS). */
   embedder: Embedder;
 };
@@ -23,25 +28,25 @@ export type Clients = {
  */
 export function createClients(config: Config, log: Logger, given: Partial<Clients> = {}): Clients {
   const { model } = config;
-  // One client for both tasks: one connection pool, one retry policy.
-  const anthropic = model.apiKey
-    ? createAnthropicModel({
-        apiKey: model.apiKey,
-        baseUrl: model.baseUrl,
-        model: model.id,
-        timeoutMs: model.timeoutMs,
-        maxRetries: model.maxRetries,
-        log,
-      })
+  // One client per task model, each behind the fallback model when one is configured.
+  const review = model.configured ? createTaskModel(model, model.tasks.review, log) : undefined;
+  const conversation = model.configured
+    ? createTaskModel(model, model.tasks.conversation, log)
     : undefined;
   return {
-    model:
-      given.model !== undefined ? given.model : anthropic ? createReviewModel(anthropic) : null,
+    model: given.model !== undefined ? given.model : review ? createReviewModel(review) : null,
     conversationModel:
       given.conversationModel !== undefined
         ? given.conversationModel
-        : anthropic
-          ? createConversationModel(anthropic)
+        : conversation
+          ? createConversationModel(conversation)
+          : null,
+    reviewModelFor:
+      given.reviewModelFor !== undefined
+        ? given.reviewModelFor
+        : // A test's fake review model is never mixed with real clients for other models.
+          given.model === undefined && model.configured
+          ? (id) => createReviewModel(createTaskModel(model, id, log))
           : null,
     embedder: given.embedder ?? createEmbedder(config.embeddings),
   };

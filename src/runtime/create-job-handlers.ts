@@ -48,7 +48,11 @@ export type WorkerDependencies = Partial<Clients> & {
  */
 export function createJobHandlers(deps: WorkerDependencies): { [N in JobName]: JobHandler<N> } {
   const { config, db, probot, now } = deps;
-  const { model, conversationModel, embedder } = createClients(config, deps.log, deps);
+  const { model, reviewModelFor, conversationModel, embedder } = createClients(
+    config,
+    deps.log,
+    deps,
+  );
   // Reviews get codebase context by default (empty until the repository is indexed).
   // Team memory fills the memory slot and gates findings by default (src/memory).
   const memoryExtensions = createMemoryReviewExtensions({ config, db, embedder, now });
@@ -65,6 +69,7 @@ export function createJobHandlers(deps: WorkerDependencies): { [N in JobName]: J
       db,
       probot,
       model,
+      ...(reviewModelFor ? { modelFor: reviewModelFor } : {}),
       now,
       metrics: deps.metrics,
       reviewExtensions,

@@ -108,7 +108,7 @@ export async function startRevue(options: StartOptions = {}): Promise<Revue> {
 
   let stopWorkers = async () => {};
   if (role === "worker" || (role === "all" && config.workers.inProcess)) {
-    if (!config.model.apiKey && !options.workerOverrides?.model) {
+    if (!config.model.configured && !options.workerOverrides?.model) {
       log.warn(
         "ANTHROPIC_API_KEY is not set: every review will end with a check run saying so. Set it (in .env or the environment) and restart.",
       );

@@ -3,61 +3,22 @@ import { setTimeout as delay } from "node:timers/promises";
 import nock from "nock";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { createAnthropicModel } from "../../src/model/anthropic-model.ts";
 import { ModelPermanentError, ModelRetryableError } from "../../src/model/model-errors.ts";
-import type { GenerateRequest } from "../../src/model/structured-model.ts";
+import {
+  recordingSleep,
+  verdictAnswer,
+  verdictJsonSchema,
+  verdictRequest,
+} from "../helpers/model-stand-ins.ts";
 
 const baseUrl = "https://api.anthropic.test";
 const apiKey = "sk-ant-test-0123456789";
 const model = "claude-sonnet-5-5";
 
-/** A small answer shape standing in for a feature's: the client knows no feature's schema. */
-const verdictSchema = z.object({
-  verdict: z.enum(["approve", "reject"]),
-  reasons: z.array(z.object({ line: z.number().int().min(1), text: z.string() })),
-});
-type Verdict = z.infer<typeof verdictSchema>;
-const verdictJsonSchema = {
-  type: "object",
-  additionalProperties: false,
-  required: ["verdict", "reasons"],
-  properties: {
-    verdict: { type: "string", enum: ["approve", "reject"] },
-    reasons: {
-      type: "array",
-      items: {
-        type: "object",
-        additionalProperties: false,
-        required: ["line", "text"],
-        properties: { line: { type: "integer" }, text: { type: "string" } },
-      },
-    },
-  },
-};
-
-const request: GenerateRequest<Verdict> = {
-  task: "verdict",
-  system: [
-    { text: "You judge pull requests like a careful senior engineer." },
-    { text: "Repository instructions: prefer early returns.", cacheBreakpoint: true },
-  ],
-  messages: [
-    {
-      role: "user",
-      content: "diff --git a/src/add.ts b/src/add.ts\n+export const add = (a, b) => a - b;",
-    },
-  ],
-  output: { json: verdictJsonSchema, parse: verdictSchema },
-  maxOutputTokens: 4096,
-  repair: "once",
-};
+const request = verdictRequest;
 const prompt = request.messages[0]!.content;
-
-const answer: Verdict = {
-  verdict: "reject",
-  reasons: [{ line: 1, text: "`add` subtracts: `a - b` returns the difference." }],
-};
+const answer = verdictAnswer;
 
 type Usage = {
   input_tokens: number;
@@ -114,11 +75,6 @@ function recordBodies(): { bodies: SentBody[]; match: (body: SentBody) => boolea
       return true;
     },
   };
-}
-
-function recordingSleep(): { waits: number[]; sleep: (ms: number) => Promise<void> } {
-  const waits: number[] = [];
-  return { waits, sleep: async (ms) => void waits.push(ms) };
 }
 
 function createModel(overrides: Partial<Parameters<typeof createAnthropicModel>[0]> = {}) {

@@ -19,6 +19,7 @@ describe("parseRepoConfig", () => {
       review_bots: false,
       severity: [],
       guidelines_max_tokens: 4000,
+      model: null,
     });
   });
 
@@ -46,6 +47,7 @@ describe("parseRepoConfig", () => {
       "  No console.log.",
       "review_drafts: true",
       "review_bots: true",
+      "model: claude-haiku-4-5",
     ].join("\n");
     expect(parseRepoConfig(text)).toEqual({
       config: {
@@ -60,6 +62,7 @@ describe("parseRepoConfig", () => {
         review_bots: true,
         severity: [],
         guidelines_max_tokens: 4000,
+        model: "claude-haiku-4-5",
       },
       problems: [],
     });

@@ -26,7 +26,7 @@ export async function askModel(
   const stored = storedModelRun(run.review.model_output);
   if (stored) {
     run.attempt.log.info("reusing the model's answer from an earlier attempt of this review");
-    return { modelRun: stored, costUsd: costOf(stored.usage, deps.config) };
+    return { modelRun: stored, costUsd: costOf(stored.usage, deps.config, run.model.id) };
   }
   const { pr, repoConfig } = run.inputs;
   const facts: PullRequestFacts = {
@@ -58,7 +58,7 @@ export async function askModel(
     signal: run.attempt.signal,
   });
   // What was paid is counted at once (cost caps, the dashboard), whether or not the review is posted.
-  const costUsd = costOf(modelRun.usage, deps.config);
+  const costUsd = costOf(modelRun.usage, deps.config, run.model.id);
   await updateReview(deps.db, run.review.id, {
     model_output: toStorableJson({ ...modelRun, reviewedPaths: [...modelRun.reviewedPaths] }),
     ...usageColumns(modelRun, costUsd),

@@ -21,6 +21,8 @@ export type ReviewDependencies = {
   octokit: Octokit;
   /** Null when ANTHROPIC_API_KEY is not set: the check run then says what to set. */
   model: ReviewModel | null;
+  /** The review on another allowed model, for a repository whose `.github/revue.yml` chose one. */
+  modelFor?: (id: string) => ReviewModel;
   /** The App's slug (`revue` unless GitHub gave it another) and its bot login. */
   slug: string;
   /** Values that must never be posted (the App's key, webhook secret, API keys). */
