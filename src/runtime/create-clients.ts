@@ -4,10 +4,16 @@ import { createEmbedder } from "../embeddings/create-embedder.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
 import { createConversationModel, type ConversationModel } from "../memory/conversation-model.ts";
 import { createAnthropicModel } from "../model/anthropic-model.ts";
+import type { StructuredModel } from "../model/structured-model.ts";
 import { createReviewModel, type ReviewModel } from "../review/review-model.ts";
 
 /** The clients of outside services the job handlers use (GitHub's, Probot, is built apart). */
 export type Clients = {
+  /**
+   * The model itself, for a task that brings its own schema (the command line's eval judge); null
+   * without ANTHROPIC_API_KEY.
+   */
+  structured: StructuredModel | null;
   /** Reviews pull requests; null without ANTHROPIC_API_KEY (the review's check run says so). */
   model: ReviewModel | null;
   /** Reads replies in Revue's threads (team memory); null without ANTHROPIC_API_KEY. */
@@ -35,6 +41,7 @@ export function createClients(config: Config, log: Logger, given: Partial<Client
       })
     : undefined;
   return {
+    structured: given.structured !== undefined ? given.structured : (anthropic ?? null),
     model:
       given.model !== undefined ? given.model : anthropic ? createReviewModel(anthropic) : null,
     conversationModel:
