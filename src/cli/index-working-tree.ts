@@ -7,7 +7,8 @@ import type { Database } from "../db/open-database.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
 import { indexRepositoryArchive, type IndexReport } from "../indexing/index-repository.ts";
 import type { ArchiveEntry } from "../indexing/read-tarball.ts";
-import { runGit } from "./run-git.ts";
+import { readTarball } from "../indexing/read-tarball.ts";
+import { runGit, runGitBytes } from "./run-git.ts";
 
 /** The one repository a command-line database holds. */
 export const LOCAL_SCOPE: RepositoryScope = { installationId: 0, repositoryId: 0 };
@@ -27,6 +28,26 @@ export async function indexWorkingTree(
     { db: codeIndexDatabase(deps.db), embedder: deps.embedder, log: deps.log },
     LOCAL_SCOPE,
     readEntries(options.root, paths),
+    { ignore: options.ignore, maxFileBytes: options.maxFileBytes, commitSha: options.commitSha },
+  );
+}
+
+/**
+ * Indexes the tree of `commit` (not the working tree: an eval case's head need not be checked out),
+ * read through `git archive`, the same gzipped tar layout as GitHub's tarball.
+ */
+export async function indexCommit(
+  deps: { db: Database; embedder: Embedder; log: Logger },
+  options: { root: string; ignore: readonly string[]; maxFileBytes: number; commitSha: string },
+): Promise<IndexReport> {
+  const archive = await runGitBytes(
+    ["archive", "--format=tar.gz", "--prefix=tree/", options.commitSha],
+    { cwd: options.root },
+  );
+  return indexRepositoryArchive(
+    { db: codeIndexDatabase(deps.db), embedder: deps.embedder, log: deps.log },
+    LOCAL_SCOPE,
+    readTarball(archive),
     { ignore: options.ignore, maxFileBytes: options.maxFileBytes, commitSha: options.commitSha },
   );
 }

@@ -28,7 +28,7 @@ const DEFAULT_BASES = ["upstream/main", "origin/main", "main", "origin/master", 
 
 /**
  * Reads what the current branch of the git working tree at `cwd` changes since its merge base with
- * `base` (committed changes only, as a pull request shows them). Without `base`, the first of
+ * `base` (committed changes only, as a pull request shows them), or what `head` changes. Without `base`, the first of
  * upstream/main, origin/main, main, origin/master, master that exists.
  * Throws CliError for a folder outside a git repository, a base that does not exist, or a missing
  * git (runGit).
@@ -36,6 +36,8 @@ const DEFAULT_BASES = ["upstream/main", "origin/main", "main", "origin/master", 
 export async function readLocalChanges(options: {
   cwd: string;
   base: string | undefined;
+  /** The branch or commit to review; the checked-out one (HEAD) when absent. */
+  head?: string;
   env?: NodeJS.ProcessEnv;
 }): Promise<LocalChanges> {
   const git = (args: string[], cwd = options.cwd) => runGit(args, { cwd, env: options.env });
@@ -60,9 +62,14 @@ export async function readLocalChanges(options: {
     }
   };
 
-  const headSha = await commitOf("HEAD");
+  const head = options.head ?? "HEAD";
+  const headSha = await commitOf(head);
   if (headSha === null) {
-    throw new CliError(`${root} has no commits yet: commit the changes to review, then run again.`);
+    throw new CliError(
+      options.head === undefined
+        ? `${root} has no commits yet: commit the changes to review, then run again.`
+        : `head ${options.head}: no such branch, tag or commit in ${root}.`,
+    );
   }
   let baseRef = options.base;
   if (baseRef === undefined) {
@@ -97,7 +104,7 @@ export async function readLocalChanges(options: {
 
   const [diff, branch, title, body, repoConfigText] = await Promise.all([
     inRoot(["diff", "--no-color", "--no-ext-diff", "-M", baseSha, headSha]),
-    inRoot(["rev-parse", "--abbrev-ref", "HEAD"]),
+    inRoot(["rev-parse", "--abbrev-ref", head]),
     inRoot(["log", "-1", "--format=%s", headSha]),
     inRoot(["log", "--format=%B", `${baseSha}..${headSha}`]),
     inRoot(["show", `${baseSha}:.github/revue.yml`]).catch((error: unknown) => {
@@ -110,7 +117,8 @@ export async function readLocalChanges(options: {
     baseRef,
     baseSha,
     headSha,
-    headRef: branch.trim() === "HEAD" ? headSha.slice(0, 12) : branch.trim(),
+    headRef:
+      branch.trim() === "HEAD" || branch.trim() === "" ? headSha.slice(0, 12) : branch.trim(),
     title: title.trim(),
     body: body.trim(),
     files: splitGitDiff(diff),

@@ -6,7 +6,7 @@ import type { Embedder } from "../embeddings/embedder.ts";
 import { parseRepoConfig } from "../repo-config/repo-config.ts";
 import { emptyContext } from "../review/review-extensions.ts";
 import type { ReviewModel } from "../review/review-model.ts";
-import { indexWorkingTree, LOCAL_SCOPE } from "./index-working-tree.ts";
+import { indexCommit, indexWorkingTree, LOCAL_SCOPE } from "./index-working-tree.ts";
 import { openScratchDatabase } from "./open-scratch-database.ts";
 import { readLocalChanges } from "./read-local-changes.ts";
 import { reviewChanges, type LocalReview } from "./review-changes.ts";
@@ -26,7 +26,14 @@ export type CommandDependencies = {
  */
 export async function reviewLocalBranch(
   deps: CommandDependencies,
-  options: { cwd: string; base: string | undefined; context: boolean; env?: NodeJS.ProcessEnv },
+  options: {
+    cwd: string;
+    base: string | undefined;
+    /** A branch or commit to review instead of the checked-out one; its tree is indexed, not the files on disk. */
+    head?: string;
+    context: boolean;
+    env?: NodeJS.ProcessEnv;
+  },
 ): Promise<LocalReview> {
   const changes = await readLocalChanges(options);
   const repoConfig = parseRepoConfig(changes.repoConfigText);
@@ -34,7 +41,7 @@ export async function reviewLocalBranch(
   const database = options.context ? await openScratchDatabase() : null;
   try {
     if (database) {
-      const report = await indexWorkingTree(
+      const report = await (options.head === undefined ? indexWorkingTree : indexCommit)(
         { db: database.db, embedder: deps.embedder, log: deps.log },
         {
           root: changes.root,

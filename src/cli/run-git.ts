@@ -8,15 +8,23 @@ const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
  * Runs `git <args>` in `cwd` and resolves with its standard output. Throws CliError when git is
  * not on PATH (what to install), and GitFailedError with git's own message when it exits non-zero.
  */
-export function runGit(
+export async function runGit(
   args: string[],
   options: { cwd: string; env?: NodeJS.ProcessEnv },
 ): Promise<string> {
+  return (await runGitBytes(args, options)).toString("utf8");
+}
+
+/** runGit for output that is not text (`git archive`). */
+export function runGitBytes(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     execFile(
       "git",
       ["-c", "core.quotePath=false", ...args],
-      { cwd: options.cwd, env: options.env, maxBuffer: MAX_OUTPUT_BYTES, encoding: "utf8" },
+      { cwd: options.cwd, env: options.env, maxBuffer: MAX_OUTPUT_BYTES, encoding: "buffer" },
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
         if ((error as NodeJS.ErrnoException).code === "ENOENT") {
@@ -28,7 +36,8 @@ export function runGit(
             ),
           );
         }
-        reject(new GitFailedError(args, stderr.trim() || error.message, { cause: error }));
+        const message = stderr.toString("utf8").trim() || error.message;
+        reject(new GitFailedError(args, message, { cause: error }));
       },
     );
   });
