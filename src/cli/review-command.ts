@@ -44,6 +44,7 @@ export async function runReviewCommand(
         pr: { type: "string" },
         sarif: { type: "string" },
         json: { type: "boolean", default: false },
+        post: { type: "boolean", default: false },
         "no-context": { type: "boolean", default: false },
         verbose: { type: "boolean", default: false },
         help: { type: "boolean", default: false },
@@ -57,6 +58,14 @@ export async function runReviewCommand(
   if (args.help) {
     io.stdout(REVIEW_USAGE);
     return 0;
+  }
+  if (args.post) {
+    // Not built yet (see README, "Command line"): said plainly rather than ignored.
+    io.stderr(
+      "revue review: --post is not available yet. To have Revue post its reviews on pull requests, " +
+        'install it as a GitHub App (README.md, "Setup"); `revue review --pr URL` prints the review it would post.\n',
+    );
+    return 2;
   }
   if (args.pr !== undefined && args.base !== undefined) {
     io.stderr(`revue review: --base is for a local branch; a pull request has its own base.\n`);
