@@ -8,7 +8,12 @@ import { createReviewModel } from "../review/review-model.ts";
 import { CliError } from "./cli-error.ts";
 import { findEvalRun, insertEvalRun, type CaseResult } from "./eval-store.ts";
 import { judgeGoldenComments } from "./judge-golden-comments.ts";
-import { prepareCommand, type CommandIo, type PreparedCommand } from "./prepare-command.ts";
+import {
+  prepareCommand,
+  readCommandConfig,
+  type CommandIo,
+  type PreparedCommand,
+} from "./prepare-command.ts";
 import { readEvalCases, type EvalCase } from "./read-eval-cases.ts";
 import { renderEvalComparison, renderEvalReport } from "./render-eval-report.ts";
 import type { LocalReview } from "./review-changes.ts";
@@ -67,8 +72,9 @@ export async function runEvalCommand(
   }
   let database: DatabaseHandle | undefined;
   try {
-    const prepared = prepareCommand(io, { verbose: args.verbose });
-    database = await openDatabase(prepared.config.database, { log: prepared.log });
+    // Comparing stored runs needs no model: no key is asked for.
+    const { config, log } = readCommandConfig(io, { verbose: args.verbose });
+    database = await openDatabase(config.database, { log });
     const { error } = await migrateToLatest(database.db, database.schema);
     if (error) throw new Error("migrating the results database failed", { cause: error });
 
@@ -87,6 +93,7 @@ export async function runEvalCommand(
       return 0;
     }
 
+    const prepared = prepareCommand(io, { verbose: args.verbose });
     const cases = await readEvalCases(positionals[0]!);
     const review = reviewerFor(prepared, io, cases, !args["no-context"]);
     const startedAt = new Date();

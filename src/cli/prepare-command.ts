@@ -23,11 +23,13 @@ export type PreparedCommand = {
 };
 
 /**
- * What every command needs: the configuration (from `io.env`, the same variables as the App), a
- * logger on standard error (warnings only, unless `verbose`), the model and the embedder.
- * Throws CliError for bad configuration and for a missing ANTHROPIC_API_KEY.
+ * The configuration (from `io.env`, the same variables as the App) and a logger on standard error
+ * (warnings only, unless `verbose`). Throws CliError for bad configuration.
  */
-export function prepareCommand(io: CommandIo, options: { verbose: boolean }): PreparedCommand {
+export function readCommandConfig(
+  io: CommandIo,
+  options: { verbose: boolean },
+): { config: Config; log: Logger } {
   let config: Config;
   try {
     config = readConfig(io.env, io.cwd, false);
@@ -39,6 +41,15 @@ export function prepareCommand(io: CommandIo, options: { verbose: boolean }): Pr
     { level: options.verbose ? "debug" : "warn", base: undefined },
     { write: (line: string) => io.stderr(line) },
   );
+  return { config, log };
+}
+
+/**
+ * What a command that calls the model needs: readCommandConfig's, the model and the embedder.
+ * Throws CliError for bad configuration and for a missing ANTHROPIC_API_KEY.
+ */
+export function prepareCommand(io: CommandIo, options: { verbose: boolean }): PreparedCommand {
+  const { config, log } = readCommandConfig(io, options);
   const clients = createClients(config, log, io.model ? { structured: io.model } : {});
   if (!clients.structured) {
     throw new CliError(

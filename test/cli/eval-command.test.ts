@@ -124,13 +124,19 @@ beforeAll(() => {
   );
 });
 
-async function runEval(argv: string[], answers: Record<string, number | null>) {
+async function runEval(
+  argv: string[],
+  answers: Record<string, number | null>,
+  options: { keyless?: boolean } = {},
+) {
   const out = { stdout: "", stderr: "" };
   const model = createStandInModel(judgeWith(answers), { id: "stand-in-sonnet" });
   const status = await runEvalCommand(argv, {
     cwd: path.dirname(casesFile),
-    env: { ANTHROPIC_API_KEY: "sk-test", REVUE_DATA_DIR: dataDir },
-    model,
+    env: options.keyless
+      ? { REVUE_DATA_DIR: dataDir }
+      : { ANTHROPIC_API_KEY: "sk-test", REVUE_DATA_DIR: dataDir },
+    model: options.keyless ? undefined : model,
     stdout: (text) => (out.stdout += text),
     stderr: (text) => (out.stderr += text),
   });
@@ -201,7 +207,10 @@ describe("revue eval", () => {
 
   it("compares two runs per case and overall", async () => {
     expect((await runEval([casesFile, "--name", "second", "--no-context"], SECOND)).status).toBe(0);
-    const { status, out } = await runEval(["--compare", "first", "second"], SECOND);
+    // Comparing stored runs needs no model key.
+    const { status, out } = await runEval(["--compare", "first", "second"], SECOND, {
+      keyless: true,
+    });
     expect(status, out.stderr).toBe(0);
     expect(out.stdout).toContain(
       "Pagination: precision 0.500 → 1.000 (+0.500)   recall 0.500 → 1.000 (+0.500)   F1 0.500 → 1.000 (+0.500)",
