@@ -2,7 +2,7 @@
  * Import rules for src/ (checked by `npm run lint`). Layers only look down:
  *
  *   entry points      bin/, lambda/
- *   composition root  runtime/
+ *   composition root  runtime/, cli/ (the command line composes the features itself)
  *   app and routes    app/, setup/
  *   webhook handlers  handlers/
  *   features          review/, memory/, context/, indexing/, recovery/
@@ -15,7 +15,7 @@
  */
 const layer = {
   entry: "^src/(bin|lambda)/",
-  root: "^src/runtime/",
+  root: "^src/(runtime|cli)/",
   app: "^src/(app|setup)/",
   handlers: "^src/handlers/",
   features: "^src/(review|memory|context|indexing|recovery)/",

@@ -1,4 +1,6 @@
-// The npm scripts' entry point (`npm start`, `npm run worker`, `npm run migrate`). Plain JavaScript
+#!/usr/bin/env node
+// The npm scripts' entry point (`npm start`, `npm run worker`, `npm run migrate`) and the `revue`
+// command (`npx revue review`, `npx revue eval`, package.json's "bin"). Plain JavaScript
 // that any Node.js runs, so that an old Node says what to do instead of failing to load the
 // TypeScript sources (`ERR_UNKNOWN_FILE_EXTENSION ".ts"`).
 
@@ -7,7 +9,13 @@ export const MINIMUM_NODE = [22, 20, 0];
 
 import { pathToFileURL } from "node:url";
 
-const COMMANDS = { start: "./start.ts", worker: "./worker.ts", migrate: "./migrate.ts" };
+const COMMANDS = {
+  start: "./start.ts",
+  worker: "./worker.ts",
+  migrate: "./migrate.ts",
+  review: "./review.ts",
+  eval: "./eval.ts",
+};
 
 /** Null when `version` (as in process.versions.node) runs Revue, else what to tell the person. */
 export function nodeVersionProblem(version) {

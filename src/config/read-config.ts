@@ -31,6 +31,7 @@ const envSchema = z.object({
   PRIVATE_KEY: z.string().optional(),
   PRIVATE_KEY_PATH: z.string().optional(),
   WEBHOOK_SECRET: z.string().min(1).optional(),
+  GITHUB_TOKEN: z.string().min(1).optional(),
   GHE_HOST: z.string().optional(),
   GHE_PROTOCOL: z.enum(["http", "https"]).default("https"),
   HOST: z.string().default("0.0.0.0"),
@@ -95,6 +96,8 @@ export type Config = Readonly<{
     webhookSecret: string | undefined;
     /** A smee.io channel whose deliveries are relayed to the local server (development). */
     webhookProxyUrl: string | undefined;
+    /** A personal access token, for the command line's `revue review --pr` (never used by the App). */
+    token: string | undefined;
     /** `https://api.github.com`, or the API of the GitHub Enterprise host in `GHE_HOST`. */
     apiBaseUrl: string;
   }>;
@@ -215,6 +218,7 @@ export function readConfig(
       privateKey,
       webhookSecret: e.WEBHOOK_SECRET,
       webhookProxyUrl: e.WEBHOOK_PROXY_URL,
+      token: e.GITHUB_TOKEN,
       apiBaseUrl: e.GHE_HOST
         ? `${e.GHE_PROTOCOL}://${e.GHE_HOST}/api/v3`
         : "https://api.github.com",

@@ -186,6 +186,44 @@ export interface RedeliveryRequestTable {
   requested_at: CreatedAt;
 }
 
+/** One run of `revue eval` (src/cli/): its models, overall scores, tokens and cost. */
+export interface EvalRunTable {
+  id: Generated<number>;
+  name: string | null;
+  cases_source: string;
+  review_model: string;
+  judge_model: string;
+  true_positives: number;
+  candidates: number;
+  golden: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  review_tokens: number;
+  judge_tokens: number;
+  cost_usd: number;
+  started_at: Timestamp;
+  finished_at: CreatedAt;
+}
+
+/** One case of an eval run, keyed by its pull request URL (or title for a local case). */
+export interface EvalCaseResultTable {
+  run_id: number;
+  case_key: string;
+  title: string;
+  true_positives: number;
+  candidates: number;
+  golden: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  review_tokens: number;
+  judge_tokens: number;
+  cost_usd: number;
+  details: ColumnType<unknown, string, string>;
+  error: string | null;
+}
+
 export interface DatabaseSchema {
   installations: InstallationTable;
   repositories: RepositoryTable;
@@ -195,6 +233,8 @@ export interface DatabaseSchema {
   pull_requests: PullRequestTable;
   memories: MemoryTable;
   redelivery_requests: RedeliveryRequestTable;
+  eval_runs: EvalRunTable;
+  eval_case_results: EvalCaseResultTable;
 }
 
 export type Review = Selectable<ReviewTable>;

@@ -4,10 +4,16 @@ import { createEmbedder } from "../embeddings/create-embedder.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
 import { createConversationModel, type ConversationModel } from "../memory/conversation-model.ts";
 import { createTaskModel } from "../model/create-task-model.ts";
+import type { StructuredModel } from "../model/structured-model.ts";
 import { createReviewModel, type ReviewModel } from "../review/review-model.ts";
 
 /** The clients of outside services the job handlers use (GitHub's, Probot, is built apart). */
 export type Clients = {
+  /**
+   * The review model itself, for a task that brings its own schema (the command line's eval
+   * judge); null without a model to call.
+   */
+  structured: StructuredModel | null;
   /**
    * Reviews pull requests with the review model (REVUE_MODEL); null without a model to call (the
    * Anthropic provider without ANTHROPIC_API_KEY: the review's check run says so).
@@ -34,6 +40,7 @@ export function createClients(config: Config, log: Logger, given: Partial<Client
     ? createTaskModel(model, model.tasks.conversation, log)
     : undefined;
   return {
+    structured: given.structured !== undefined ? given.structured : (review ?? null),
     model: given.model !== undefined ? given.model : review ? createReviewModel(review) : null,
     conversationModel:
       given.conversationModel !== undefined

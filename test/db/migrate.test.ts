@@ -36,6 +36,8 @@ describe.each(backends)("migrations on %s", (backend) => {
       "code_imports",
       "code_indexes",
       "code_symbols",
+      "eval_case_results",
+      "eval_runs",
       "findings",
       "installations",
       "memories",
@@ -54,7 +56,7 @@ describe.each(backends)("migrations on %s", (backend) => {
 
     const again = await up();
     expect(again.error).toBeUndefined();
-    expect(await tableNames(handle)).toHaveLength(13);
+    expect(await tableNames(handle)).toHaveLength(15);
   });
 
   it("are a no-op the second time", async () => {
@@ -78,7 +80,7 @@ describe.each(backends)("migrations on %s", (backend) => {
       (r) => r.status === "Success",
     );
     expect(applied).toHaveLength(Object.keys(migrations).length);
-    expect(await tableNames(handle)).toHaveLength(13);
+    expect(await tableNames(handle)).toHaveLength(15);
   });
 
   it("store vectors with pgvector", async () => {

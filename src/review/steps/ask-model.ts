@@ -1,13 +1,12 @@
-import { buildStableContext, buildSystemPrompt, type PullRequestFacts } from "../build-prompt.ts";
+import type { PullRequestFacts } from "../build-prompt.ts";
 import { costOf } from "../../model/cost-of.ts";
 import { toStorableJson } from "../../db/storable-text.ts";
 import { updateReview } from "../review-store.ts";
-import { runModelReview, type ModelRunResult } from "../run-model-review.ts";
+import { reviewDiffs } from "../review-diffs.ts";
+import type { ModelRunResult } from "../run-model-review.ts";
 import type { ChangeSet } from "./collect-changes.ts";
 import type { CollectedContext } from "./collect-context.ts";
 import type { ReviewRun } from "./review-run.ts";
-
-const MAX_OUTPUT_TOKENS = 8000;
 
 /**
  * Has the model review the changes, within the configured prompt and call budgets, and prices
@@ -42,18 +41,14 @@ export async function askModel(
     fromSha: changes.fromSha,
     headSha: run.headSha,
   };
-  const modelRun = await runModelReview({
+  const modelRun = await reviewDiffs({
     model: run.model,
-    pr: facts,
+    facts,
     files: changes.modelDiffs,
     slots: { repositoryContext: collected.context.text, memories: collected.memory.text },
-    system: buildSystemPrompt(repoConfig),
-    stableContext: buildStableContext(collected.rules),
-    budget: {
-      maxPromptTokens: deps.config.model.maxPromptTokens,
-      maxCalls: deps.config.model.maxCallsPerReview,
-      maxOutputTokens: MAX_OUTPUT_TOKENS,
-    },
+    repoConfig,
+    rules: collected.rules,
+    limits: deps.config.model,
     log: run.attempt.log,
     signal: run.attempt.signal,
   });
