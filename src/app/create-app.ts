@@ -12,6 +12,8 @@ import type { Metrics } from "../metrics/create-metrics.ts";
 import { metricsRoute } from "./metrics-route.ts";
 import { handlePullRequestClosed } from "../handlers/pull-request-closed.ts";
 import { handleReviewCommentReply } from "../handlers/review-comment-reply.ts";
+import type { DashboardPages } from "../dashboard/web/dashboard-pages.ts";
+import { dashboardRoutes } from "../dashboard/web/dashboard-routes.ts";
 
 export type AppDependencies = {
   config: Config;
@@ -20,6 +22,10 @@ export type AppDependencies = {
   /** Serves `GET /metrics` when present; `queueSchema` is pg-boss's schema (default `pgboss`). */
   metrics?: Metrics;
   queueSchema?: string;
+  /** The dashboard's data and pages: `/dashboard` is served when present (src/dashboard). */
+  dashboardPages?: DashboardPages<unknown, unknown, unknown>;
+  /** GitHub's sign-in and user API for the dashboard; tests pass a stand-in's. */
+  fetch?: typeof fetch;
 };
 
 /**
@@ -30,6 +36,18 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
   return (app: Probot, { addHandler }) => {
     registerWebhookHandlers(app, deps);
     addHandler(healthRoutes({ db: deps.db, boss: deps.boss, queueSchema: deps.queueSchema }));
+    if (deps.dashboardPages) {
+      addHandler(
+        dashboardRoutes({
+          config: deps.config,
+          db: deps.db,
+          pages: deps.dashboardPages,
+          queueSchema: deps.queueSchema,
+          log: app.log,
+          fetch: deps.fetch,
+        }),
+      );
+    }
     if (deps.metrics) {
       addHandler(
         metricsRoute(deps.metrics, { boss: deps.boss, schema: deps.queueSchema ?? "pgboss" }),

@@ -186,6 +186,19 @@ export interface RedeliveryRequestTable {
   requested_at: CreatedAt;
 }
 
+/** A dashboard sign-in (src/dashboard): keyed by the SHA-256 of the cookie's id; tokens encrypted. */
+export interface DashboardSessionTable {
+  id_hash: string;
+  user_id: number;
+  user_login: string;
+  /** GitHub's user-to-server token, AES-256-GCM encrypted (src/dashboard/seal-text.ts). */
+  access_token: string;
+  access_token_expires_at: Timestamp | null;
+  refresh_token: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
 export interface DatabaseSchema {
   installations: InstallationTable;
   repositories: RepositoryTable;
@@ -195,6 +208,7 @@ export interface DatabaseSchema {
   pull_requests: PullRequestTable;
   memories: MemoryTable;
   redelivery_requests: RedeliveryRequestTable;
+  dashboard_sessions: DashboardSessionTable;
 }
 
 export type Review = Selectable<ReviewTable>;

@@ -36,6 +36,7 @@ describe.each(backends)("migrations on %s", (backend) => {
       "code_imports",
       "code_indexes",
       "code_symbols",
+      "dashboard_sessions",
       "findings",
       "installations",
       "memories",
@@ -54,7 +55,7 @@ describe.each(backends)("migrations on %s", (backend) => {
 
     const again = await up();
     expect(again.error).toBeUndefined();
-    expect(await tableNames(handle)).toHaveLength(13);
+    expect(await tableNames(handle)).toHaveLength(14);
   });
 
   it("are a no-op the second time", async () => {
@@ -78,7 +79,7 @@ describe.each(backends)("migrations on %s", (backend) => {
       (r) => r.status === "Success",
     );
     expect(applied).toHaveLength(Object.keys(migrations).length);
-    expect(await tableNames(handle)).toHaveLength(13);
+    expect(await tableNames(handle)).toHaveLength(14);
   });
 
   it("store vectors with pgvector", async () => {
