@@ -191,7 +191,7 @@ export interface DashboardSessionTable {
   id_hash: string;
   user_id: number;
   user_login: string;
-  /** GitHub's user-to-server token, AES-256-GCM encrypted (src/dashboard/seal-text.ts). */
+  /** GitHub's user-to-server token, AES-256-GCM encrypted (src/dashboard/web/seal-text.ts). */
   access_token: string;
   access_token_expires_at: Timestamp | null;
   refresh_token: string | null;
