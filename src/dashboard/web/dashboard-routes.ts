@@ -298,6 +298,9 @@ export function dashboardRoutes<O, R, V>(deps: DashboardDependencies<O, R, V>) {
       return { ...session, ...token };
     } catch (failure) {
       if (!(failure instanceof OAuthRefusedError)) throw failure;
+      // A refresh token works once: a request in parallel may have used it and stored the new token.
+      const again = await readSession(db, keys.encryption, id, now());
+      if (again && again.accessToken !== session.accessToken) return again;
       await deleteSession(db, id);
       return undefined;
     }
