@@ -8,6 +8,7 @@ import * as redeliveryRequests from "./20261211T0900_redelivery_requests.ts";
 import * as reviewSpendIndexes from "./20261211T1000_review_spend_indexes.ts";
 import * as codeImports from "./20261211T1100_code_imports.ts";
 import * as fullReviewRequests from "./20261212T1000_full_review_requests.ts";
+import * as dashboard from "./20261214T1000_dashboard.ts";
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that a bundled
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   "20261211T1000_review_spend_indexes": reviewSpendIndexes,
   "20261211T1100_code_imports": codeImports,
   "20261212T1000_full_review_requests": fullReviewRequests,
+  "20261214T1000_dashboard": dashboard,
 };
