@@ -8,6 +8,7 @@ import * as redeliveryRequests from "./20261211T0900_redelivery_requests.ts";
 import * as reviewSpendIndexes from "./20261211T1000_review_spend_indexes.ts";
 import * as codeImports from "./20261211T1100_code_imports.ts";
 import * as fullReviewRequests from "./20261212T1000_full_review_requests.ts";
+import * as dashboard from "./20261214T1000_dashboard.ts";
 import * as dashboardSessions from "./20261214T1100_dashboard_sessions.ts";
 
 /**
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   "20261211T1000_review_spend_indexes": reviewSpendIndexes,
   "20261211T1100_code_imports": codeImports,
   "20261212T1000_full_review_requests": fullReviewRequests,
+  "20261214T1000_dashboard": dashboard,
   "20261214T1100_dashboard_sessions": dashboardSessions,
 };

@@ -78,6 +78,12 @@ export interface ReviewTable {
    * rather than paying again and posting something else (see src/review/steps/ask-model.ts).
    */
   model_output: Json | null;
+  /**
+   * What a posted review did beyond its posted findings (migration 20261214T1000): config and its
+   * problems, context used, findings suppressed, folded or listed in the summary and why. The
+   * shape is ReviewReport (src/review/review-report.ts); null before it was recorded.
+   */
+  report: Json | null;
 }
 
 export type FindingSeverity = "critical" | "major" | "minor" | "nit";

@@ -2,7 +2,7 @@ import type { Anchored, Unanchored } from "../anchor-findings.ts";
 import { anchorFindings } from "../anchor-findings.ts";
 import { applyNoiseBudget, type NoiseBudget } from "../rank-findings.ts";
 import type { ModelFinding } from "../render-comment.ts";
-import { passThroughGate } from "../review-extensions.ts";
+import { passThroughGate, type SuppressedFinding } from "../review-extensions.ts";
 import { findingsOfPull } from "../review-store.ts";
 import type { ModelRunResult } from "../run-model-review.ts";
 import { askModel } from "./ask-model.ts";
@@ -21,6 +21,8 @@ export type Judgement = {
   skipped: { path: string; reason: string }[];
   /** Findings the team's memory dropped. */
   suppressed: number;
+  /** Which, and why, when the gate says (recorded in the review's report). */
+  suppressedFindings: SuppressedFinding[];
   /** Findings no line of the diff can hold: they go to the summary. */
   unanchored: Unanchored<ModelFinding>[];
   /** Findings still open on the PR from earlier reviews, not repeated. */
@@ -61,6 +63,7 @@ export async function judgeFindings(
     costUsd,
     skipped: [...changes.skipped, ...modelRun.overBudget],
     suppressed: gated.suppressed,
+    suppressedFindings: gated.dropped ?? [],
     unanchored,
     carriedForward,
     budget,
