@@ -14,6 +14,7 @@ import { handlePullRequestClosed } from "../handlers/pull-request-closed.ts";
 import { handleReviewCommentReply } from "../handlers/review-comment-reply.ts";
 import type { DashboardPages } from "../dashboard/web/dashboard-pages.ts";
 import { dashboardRoutes } from "../dashboard/web/dashboard-routes.ts";
+import { DEFAULT_DASHBOARD_PAGES } from "../dashboard/web/default-dashboard-pages.ts";
 
 export type AppDependencies = {
   config: Config;
@@ -22,7 +23,7 @@ export type AppDependencies = {
   /** Serves `GET /metrics` when present; `queueSchema` is pg-boss's schema (default `pgboss`). */
   metrics?: Metrics;
   queueSchema?: string;
-  /** The dashboard's data and pages: `/dashboard` is served when present (src/dashboard). */
+  /** The dashboard's data and pages (src/dashboard); tests of the routes alone pass their own. */
   dashboardPages?: DashboardPages<unknown, unknown, unknown>;
   /** GitHub's sign-in and user API for the dashboard; tests pass a stand-in's. */
   fetch?: typeof fetch;
@@ -36,18 +37,16 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
   return (app: Probot, { addHandler }) => {
     registerWebhookHandlers(app, deps);
     addHandler(healthRoutes({ db: deps.db, boss: deps.boss, queueSchema: deps.queueSchema }));
-    if (deps.dashboardPages) {
-      addHandler(
-        dashboardRoutes({
-          config: deps.config,
-          db: deps.db,
-          pages: deps.dashboardPages,
-          queueSchema: deps.queueSchema,
-          log: app.log,
-          fetch: deps.fetch,
-        }),
-      );
-    }
+    addHandler(
+      dashboardRoutes({
+        config: deps.config,
+        db: deps.db,
+        pages: deps.dashboardPages ?? DEFAULT_DASHBOARD_PAGES,
+        queueSchema: deps.queueSchema,
+        log: app.log,
+        fetch: deps.fetch,
+      }),
+    );
     if (deps.metrics) {
       addHandler(
         metricsRoute(deps.metrics, { boss: deps.boss, schema: deps.queueSchema ?? "pgboss" }),

@@ -5,7 +5,6 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDashboardServer, type DashboardServer } from "../helpers/dashboard-server.ts";
 import { seedTwoInstallations } from "../helpers/dashboard-seed.ts";
-import { testDashboardPages } from "../helpers/dashboard-test-pages.ts";
 import { FakeGitHubSignIn } from "../helpers/fake-github-sign-in.ts";
 import { backends } from "../helpers/test-database.ts";
 
@@ -68,7 +67,7 @@ describe(`the dashboard in a real browser (${backends.at(-1)})`, () => {
         GITHUB_CLIENT_ID: github.clientId,
         GITHUB_CLIENT_SECRET: github.clientSecret,
       },
-      testDashboardPages,
+      undefined, // the real data reads and pages
     );
     github.callbackUrl = `${server.url}/dashboard/callback`;
     seeded = await seedTwoInstallations(server.db.db);
@@ -110,7 +109,7 @@ describe(`the dashboard in a real browser (${backends.at(-1)})`, () => {
     expect(await seriousViolations(page)).toEqual([]);
 
     // The repository page, reached by its link, with its memory.
-    await page.getByRole("link", { name: "acme/web" }).click();
+    await page.getByRole("link", { name: "acme/web" }).first().click();
     await page.waitForURL(`**/dashboard/repositories/${seeded.acme.repositoryId}`);
     expect(await page.textContent("main")).toContain("We use tabs in Makefiles");
     await page.screenshot({ path: path.join(SCREENSHOTS, "repository.png"), fullPage: true });

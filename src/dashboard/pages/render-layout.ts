@@ -3,7 +3,7 @@ import { html, type SafeHtml } from "./html.ts";
 
 /**
  * The page around a dashboard page's content: landmarks (header with navigation, main, footer),
- * a skip link, the one stylesheet, and no script at all (the pages work under a CSP that allows
+ * a skip link, the sign-out form (a POST with the CSRF token), the one stylesheet, and no script at all (the pages work under a CSP that allows
  * none). Returns the whole document.
  */
 export function renderLayout(title: string, ctx: PageContext, content: SafeHtml): string {
@@ -21,6 +21,11 @@ export function renderLayout(title: string, ctx: PageContext, content: SafeHtml)
         <header>
           <nav aria-label="Dashboard"><a href="${base}/">Overview</a></nav>
           <p>Signed in as <strong>${ctx.userLogin}</strong></p>
+          <form method="post" action="${base}/logout">
+            <input type="hidden" name="csrf" value="${ctx.csrfToken}" /><button type="submit">
+              Sign out
+            </button>
+          </form>
         </header>
         <main id="content">${content}</main>
         <footer>

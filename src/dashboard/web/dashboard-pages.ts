@@ -1,8 +1,7 @@
 import type { Database } from "../../db/open-database.ts";
-import type { DashboardScope } from "./read-user-access.ts";
+import type { DashboardScope, PageContext } from "../data/dashboard-types.ts";
 
-/** What every data page is rendered with. */
-export type PageContext = { csrfToken: string; basePath: string; userLogin: string };
+export type { PageContext };
 
 /**
  * The dashboard's data and pages, as the routes call them (contract in src/dashboard/README.md):

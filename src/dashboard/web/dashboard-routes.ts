@@ -438,7 +438,9 @@ function readRange(url: URL, now: Date): { from: Date; to: Date } | undefined {
   const toDay = toText === null ? undefined : day(toText);
   const fromDay = fromText === null ? undefined : day(fromText);
   if ((toText !== null && !toDay) || (fromText !== null && !fromDay)) return undefined;
-  const to = toDay ? new Date(toDay.getTime() + 86_400_000) : now;
+  // Whole UTC days, as the overview buckets them: to the end of today by default.
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const to = new Date((toDay ? toDay.getTime() : today) + 86_400_000);
   const from = fromDay ?? new Date(to.getTime() - DEFAULT_RANGE_DAYS * 86_400_000);
   return from < to ? { from, to } : undefined;
 }

@@ -1,7 +1,7 @@
 import type { Database } from "../../db/open-database.ts";
+import type { DashboardScope } from "../data/dashboard-types.ts";
 
-/** What a signed-in person may see (the contract with src/dashboard/data). */
-export type DashboardScope = { installationIds: number[]; repositoryIds: number[] };
+export type { DashboardScope };
 
 export type GitHubUserApi = {
   /** `https://api.github.com` or the Enterprise API. */
