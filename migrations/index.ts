@@ -9,6 +9,8 @@ import * as reviewSpendIndexes from "./20261211T1000_review_spend_indexes.ts";
 import * as codeImports from "./20261211T1100_code_imports.ts";
 import * as fullReviewRequests from "./20261212T1000_full_review_requests.ts";
 import * as evalRuns from "./20261213T1200_eval_runs.ts";
+import * as dashboard from "./20261214T1000_dashboard.ts";
+import * as dashboardSessions from "./20261214T1100_dashboard_sessions.ts";
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that a bundled
@@ -25,4 +27,6 @@ export const migrations: Record<string, Migration> = {
   "20261211T1100_code_imports": codeImports,
   "20261212T1000_full_review_requests": fullReviewRequests,
   "20261213T1200_eval_runs": evalRuns,
+  "20261214T1000_dashboard": dashboard,
+  "20261214T1100_dashboard_sessions": dashboardSessions,
 };

@@ -12,6 +12,9 @@ import type { Metrics } from "../metrics/create-metrics.ts";
 import { metricsRoute } from "./metrics-route.ts";
 import { handlePullRequestClosed } from "../handlers/pull-request-closed.ts";
 import { handleReviewCommentReply } from "../handlers/review-comment-reply.ts";
+import type { DashboardPages } from "../dashboard/web/dashboard-pages.ts";
+import { dashboardRoutes } from "../dashboard/web/dashboard-routes.ts";
+import { DEFAULT_DASHBOARD_PAGES } from "../dashboard/web/default-dashboard-pages.ts";
 
 export type AppDependencies = {
   config: Config;
@@ -20,6 +23,10 @@ export type AppDependencies = {
   /** Serves `GET /metrics` when present; `queueSchema` is pg-boss's schema (default `pgboss`). */
   metrics?: Metrics;
   queueSchema?: string;
+  /** The dashboard's data and pages (src/dashboard); tests of the routes alone pass their own. */
+  dashboardPages?: DashboardPages<unknown, unknown, unknown>;
+  /** GitHub's sign-in and user API for the dashboard; tests pass a stand-in's. */
+  fetch?: typeof fetch;
 };
 
 /**
@@ -30,6 +37,16 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
   return (app: Probot, { addHandler }) => {
     registerWebhookHandlers(app, deps);
     addHandler(healthRoutes({ db: deps.db, boss: deps.boss, queueSchema: deps.queueSchema }));
+    addHandler(
+      dashboardRoutes({
+        config: deps.config,
+        db: deps.db,
+        pages: deps.dashboardPages ?? DEFAULT_DASHBOARD_PAGES,
+        queueSchema: deps.queueSchema,
+        log: app.log,
+        fetch: deps.fetch,
+      }),
+    );
     if (deps.metrics) {
       addHandler(
         metricsRoute(deps.metrics, { boss: deps.boss, schema: deps.queueSchema ?? "pgboss" }),

@@ -79,6 +79,13 @@ const envSchema = z.object({
   REVUE_TOKEN_CAP_INSTALLATION_MONTH: positiveInteger.optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   WEBHOOK_PROXY_URL: z.url("must be a URL such as https://smee.io/your-channel").optional(),
+  GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  REVUE_DASHBOARD_SECRET: z
+    .string()
+    .min(32, "must be at least 32 characters (e.g. the output of `openssl rand -hex 32`)")
+    .optional(),
+  REVUE_TRUST_PROXY: booleanString.default(false),
 });
 
 /** A spending limit: dollars, tokens (input, output and cache), either or both; undefined: none. */
@@ -101,7 +108,26 @@ export type Config = Readonly<{
     /** `https://api.github.com`, or the API of the GitHub Enterprise host in `GHE_HOST`. */
     apiBaseUrl: string;
   }>;
-  http: Readonly<{ host: string; port: number }>;
+  http: Readonly<{
+    host: string;
+    port: number;
+    /**
+     * REVUE_TRUST_PROXY: believe `X-Forwarded-Proto` (a reverse proxy terminates TLS), so the
+     * dashboard's cookies are marked `Secure`. Off by default: a client could send the header itself.
+     */
+    trustProxy: boolean;
+  }>;
+  /**
+   * The dashboard's sign-in: the App's OAuth client (GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, written
+   * by the setup page), undefined when either is missing; REVUE_DASHBOARD_SECRET, the key its cookies
+   * are signed with (derived from the App's secrets when unset, see src/dashboard/README.md).
+   */
+  dashboard: Readonly<{
+    oauth: Readonly<{ clientId: string; clientSecret: string }> | undefined;
+    secret: string | undefined;
+    /** `https://github.com`, or the GitHub Enterprise host: where people sign in. */
+    webBaseUrl: string;
+  }>;
   /** Where a workers-only process serves `/metrics` (METRICS_PORT); the web process serves it anyway. */
   metrics: Readonly<{ port: number | undefined }>;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
@@ -209,7 +235,15 @@ export function readConfig(
     );
   }
 
+  if (Boolean(e.GITHUB_CLIENT_ID) !== Boolean(e.GITHUB_CLIENT_SECRET)) {
+    throw new ConfigError(
+      `${e.GITHUB_CLIENT_ID ? "GITHUB_CLIENT_SECRET" : "GITHUB_CLIENT_ID"} is missing: the dashboard's sign-in needs both the App's client id and a client secret.\n` +
+        "  Both are on the GitHub App's settings page (General, Client ID; Generate a new client secret). Set both, or neither to turn sign-in off.",
+    );
+  }
+
   const privateKey = readPrivateKey(e, cwd);
+  const githubWebBaseUrl = e.GHE_HOST ? `${e.GHE_PROTOCOL}://${e.GHE_HOST}` : "https://github.com";
 
   return Object.freeze({
     production,
@@ -219,11 +253,17 @@ export function readConfig(
       webhookSecret: e.WEBHOOK_SECRET,
       webhookProxyUrl: e.WEBHOOK_PROXY_URL,
       token: e.GITHUB_TOKEN,
-      apiBaseUrl: e.GHE_HOST
-        ? `${e.GHE_PROTOCOL}://${e.GHE_HOST}/api/v3`
-        : "https://api.github.com",
+      apiBaseUrl: e.GHE_HOST ? `${githubWebBaseUrl}/api/v3` : "https://api.github.com",
     }),
-    http: Object.freeze({ host: e.HOST, port: e.PORT }),
+    http: Object.freeze({ host: e.HOST, port: e.PORT, trustProxy: e.REVUE_TRUST_PROXY }),
+    dashboard: Object.freeze({
+      oauth:
+        e.GITHUB_CLIENT_ID && e.GITHUB_CLIENT_SECRET
+          ? Object.freeze({ clientId: e.GITHUB_CLIENT_ID, clientSecret: e.GITHUB_CLIENT_SECRET })
+          : undefined,
+      secret: e.REVUE_DASHBOARD_SECRET,
+      webBaseUrl: githubWebBaseUrl,
+    }),
     metrics: Object.freeze({ port: e.METRICS_PORT }),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT ?? (!production && stdoutIsTerminal ? "pretty" : "json"),

@@ -78,6 +78,12 @@ export interface ReviewTable {
    * rather than paying again and posting something else (see src/review/steps/ask-model.ts).
    */
   model_output: Json | null;
+  /**
+   * What a posted review did beyond its posted findings (migration 20261214T1000): config and its
+   * problems, context used, findings suppressed, folded or listed in the summary and why. The
+   * shape is ReviewReport (src/review/review-report.ts); null before it was recorded.
+   */
+  report: Json | null;
 }
 
 export type FindingSeverity = "critical" | "major" | "minor" | "nit";
@@ -224,6 +230,19 @@ export interface EvalCaseResultTable {
   error: string | null;
 }
 
+/** A dashboard sign-in (src/dashboard): keyed by the SHA-256 of the cookie's id; tokens encrypted. */
+export interface DashboardSessionTable {
+  id_hash: string;
+  user_id: number;
+  user_login: string;
+  /** GitHub's user-to-server token, AES-256-GCM encrypted (src/dashboard/web/seal-text.ts). */
+  access_token: string;
+  access_token_expires_at: Timestamp | null;
+  refresh_token: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
 export interface DatabaseSchema {
   installations: InstallationTable;
   repositories: RepositoryTable;
@@ -235,6 +254,7 @@ export interface DatabaseSchema {
   redelivery_requests: RedeliveryRequestTable;
   eval_runs: EvalRunTable;
   eval_case_results: EvalCaseResultTable;
+  dashboard_sessions: DashboardSessionTable;
 }
 
 export type Review = Selectable<ReviewTable>;

@@ -1,7 +1,11 @@
 import { fromSql, toSql } from "pgvector/kysely";
 import type { Database } from "../db/open-database.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
-import type { FindingGate, MemoryProvider } from "../review/review-extensions.ts";
+import type {
+  FindingGate,
+  MemoryProvider,
+  SuppressedFinding,
+} from "../review/review-extensions.ts";
 import {
   decideGate,
   findingText,
@@ -73,10 +77,16 @@ export function createMemoryGate(options: MemoryExtensionOptions): FindingGate {
       ),
     );
     const kept = [];
+    const dropped: SuppressedFinding[] = [];
     for (const [index, finding] of findings.entries()) {
       const decision = decideGate(vectors[index]!, past, options.gateThreshold);
       if (decision.keep) kept.push(finding);
-      else
+      else {
+        dropped.push({
+          finding,
+          similarity: Number(decision.rejected.toFixed(3)),
+          likeFindingId: decision.nearestRejectedId,
+        });
         scope.log.info(
           {
             title: finding.title,
@@ -85,8 +95,9 @@ export function createMemoryGate(options: MemoryExtensionOptions): FindingGate {
           },
           "finding suppressed by team memory",
         );
+      }
     }
-    return { kept, suppressed: findings.length - kept.length };
+    return { kept, suppressed: findings.length - kept.length, dropped };
   };
 }
 

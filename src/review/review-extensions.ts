@@ -29,11 +29,21 @@ export type MemoryProvider = (
   budgetTokens: number,
 ) => Promise<{ text: string; ids: number[] }>;
 
-/** Runs after the model: drops findings the team has rejected before. */
+/** A finding the gate dropped, and why: this similar to the rejected past finding `likeFindingId`. */
+export type SuppressedFinding = {
+  finding: ModelFinding;
+  similarity: number;
+  likeFindingId: number | null;
+};
+
+/**
+ * Runs after the model: drops findings the team has rejected before. `dropped` says which and why
+ * (recorded in the review's report for the dashboard); a gate may leave it out.
+ */
 export type FindingGate = (
   scope: ReviewScope,
   findings: ModelFinding[],
-) => Promise<{ kept: ModelFinding[]; suppressed: number }>;
+) => Promise<{ kept: ModelFinding[]; suppressed: number; dropped?: SuppressedFinding[] }>;
 
 export const emptyContext: ContextProvider = async () => ({ text: "", files: [] });
 export const emptyMemory: MemoryProvider = async () => ({ text: "", ids: [] });

@@ -144,13 +144,19 @@ export async function reviewPullRequest(
     posted = true;
 
     // Record.
-    await recordPostedReview(run, changes, judgement, {
-      githubReviewId: inline.githubReviewId,
-      posted: inline.posted,
-      notInline,
-      summaryCommentId,
-      supersededBy,
-    });
+    await recordPostedReview(
+      run,
+      changes,
+      judgement,
+      {
+        githubReviewId: inline.githubReviewId,
+        posted: inline.posted,
+        notInline,
+        summaryCommentId,
+        supersededBy,
+      },
+      collected,
+    );
     return { status: "posted", reviewId: run.review.id };
   } catch (error) {
     const settled = posted ? await settlePostedReview(run, error) : null;

@@ -153,3 +153,42 @@ describe("log format", () => {
     expect(readConfig({ LOG_FORMAT: "json" }, "/srv", true).logFormat).toBe("json");
   });
 });
+
+describe("dashboard sign-in", () => {
+  it("reads the App's OAuth client, the dashboard secret and where people sign in", () => {
+    const config = readConfig({
+      GITHUB_CLIENT_ID: "Iv1.abc",
+      GITHUB_CLIENT_SECRET: "shh",
+      REVUE_DASHBOARD_SECRET: "x".repeat(32),
+      REVUE_TRUST_PROXY: "true",
+    });
+    expect(config.dashboard).toEqual({
+      oauth: { clientId: "Iv1.abc", clientSecret: "shh" },
+      secret: "x".repeat(32),
+      webBaseUrl: "https://github.com",
+    });
+    expect(config.http.trustProxy).toBe(true);
+    const enterprise = readConfig({ GHE_HOST: "ghe.example.com" });
+    expect(enterprise.dashboard).toEqual({
+      oauth: undefined,
+      secret: undefined,
+      webBaseUrl: "https://ghe.example.com",
+    });
+    expect(enterprise.http.trustProxy).toBe(false);
+  });
+
+  it("refuses a client id without its secret (and the reverse), naming the missing one", () => {
+    expect(() => readConfig({ GITHUB_CLIENT_ID: "Iv1.abc" })).toThrow(
+      /GITHUB_CLIENT_SECRET is missing/,
+    );
+    expect(() => readConfig({ GITHUB_CLIENT_SECRET: "shh" })).toThrow(
+      /GITHUB_CLIENT_ID is missing/,
+    );
+  });
+
+  it("refuses a short REVUE_DASHBOARD_SECRET", () => {
+    expect(() => readConfig({ REVUE_DASHBOARD_SECRET: "short" })).toThrow(
+      /REVUE_DASHBOARD_SECRET: must be at least 32 characters/,
+    );
+  });
+});

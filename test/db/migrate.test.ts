@@ -36,6 +36,7 @@ describe.each(backends)("migrations on %s", (backend) => {
       "code_imports",
       "code_indexes",
       "code_symbols",
+      "dashboard_sessions",
       "eval_case_results",
       "eval_runs",
       "findings",
@@ -57,6 +58,7 @@ describe.each(backends)("migrations on %s", (backend) => {
     const again = await up();
     expect(again.error).toBeUndefined();
     expect(await tableNames(handle)).toHaveLength(15);
+    expect(await tableNames(handle)).toHaveLength(14);
   });
 
   it("are a no-op the second time", async () => {
@@ -81,6 +83,7 @@ describe.each(backends)("migrations on %s", (backend) => {
     );
     expect(applied).toHaveLength(Object.keys(migrations).length);
     expect(await tableNames(handle)).toHaveLength(15);
+    expect(await tableNames(handle)).toHaveLength(14);
   });
 
   it("store vectors with pgvector", async () => {

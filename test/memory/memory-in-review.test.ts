@@ -12,6 +12,7 @@ import {
   pullRequestOpened,
 } from "../helpers/fixtures.ts";
 import { jobsDone, PULL_NUMBER, REPOSITORY_ID, seedFindings } from "./memory-fixtures.ts";
+import type { ReviewReport } from "../../src/review/review-report.ts";
 
 /** A finding of the kind this team keeps rejecting (`any` in test helpers). */
 const ANY_FINDING: ModelReview["findings"][number] = {
@@ -134,6 +135,31 @@ describe.each(backends)("team memory in a review on %s", (backend) => {
     const summary = github().issueComments[0]!.body;
     expect(summary).toContain("1 finding(s) suppressed by team memory");
     expect(summary).not.toContain("Avoid `any`");
+    // The review's report says which finding the gate dropped, like which rejected one, for the dashboard.
+    const { report } = await harness()
+      .db.db.selectFrom("reviews")
+      .select("report")
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const rejectedIds = (
+      await harness()
+        .db.db.selectFrom("findings")
+        .select("id")
+        .where("installation_id", "=", 1)
+        .where((eb) => eb.or([eb("status", "=", "dismissed"), eb("rebutted", "=", true)]))
+        .execute()
+    ).map((f) => Number(f.id));
+    const recorded = report as ReviewReport;
+    expect(recorded.suppressed).toHaveLength(1);
+    expect(recorded.suppressed[0]).toMatchObject({
+      title: ANY_FINDING.title,
+      path: ANY_FINDING.path,
+      severity: ANY_FINDING.severity,
+    });
+    expect(rejectedIds).toContain(recorded.suppressed[0]!.likeFindingId);
+    expect(recorded.suppressed[0]!.similarity).toBeGreaterThan(0.5);
+    expect(recorded.memoryIds).toEqual([applies.id]);
 
     const used = await harness()
       .db.db.selectFrom("memories")

@@ -3,7 +3,7 @@ import { anchorFindings } from "../anchor-findings.ts";
 import { applySeverityOverrides } from "../apply-severity-overrides.ts";
 import { applyNoiseBudget, type NoiseBudget } from "../rank-findings.ts";
 import type { ModelFinding } from "../render-comment.ts";
-import { passThroughGate } from "../review-extensions.ts";
+import { passThroughGate, type SuppressedFinding } from "../review-extensions.ts";
 import { findingsOfPull } from "../review-store.ts";
 import type { ModelRunResult } from "../run-model-review.ts";
 import { askModel } from "./ask-model.ts";
@@ -24,6 +24,8 @@ export type Judgement = {
   suppressed: number;
   /** Findings `.github/revue.yml`'s severity overrides dropped ("off") or re-rated. */
   overridden: { dropped: number; changed: number };
+  /** Which, and why, when the gate says (recorded in the review's report). */
+  suppressedFindings: SuppressedFinding[];
   /** Findings no line of the diff can hold: they go to the summary. */
   unanchored: Unanchored<ModelFinding>[];
   /** Findings still open on the PR from earlier reviews, not repeated. */
@@ -67,6 +69,7 @@ export async function judgeFindings(
     skipped: [...changes.skipped, ...modelRun.overBudget],
     suppressed: gated.suppressed,
     overridden: { dropped: overridden.dropped, changed: overridden.changed },
+    suppressedFindings: gated.dropped ?? [],
     unanchored,
     carriedForward,
     budget,

@@ -3,11 +3,13 @@ import type { ReviewJob } from "../../queue/jobs.ts";
 import { closeCheckRun } from "../check-run.ts";
 import type { ModelFinding } from "../render-comment.ts";
 import { renderReviewedCheckRun } from "../render-review-texts.ts";
+import { buildReviewReport } from "../review-report.ts";
 import { insertFindings, savePullRequestState, updateReview } from "../review-store.ts";
 import { usageColumns } from "./ask-model.ts";
 import { buildFindingRows } from "./build-finding-rows.ts";
 import type { CommentOfFinding } from "./build-review-comments.ts";
 import type { ChangeSet } from "./collect-changes.ts";
+import type { CollectedContext } from "./collect-context.ts";
 import type { Judgement, PlacedFinding } from "./judge-findings.ts";
 import type { ReviewRun } from "./review-run.ts";
 
@@ -58,7 +60,8 @@ export async function recordFindings(
 /**
  * Records a posted review whose findings are stored (recordFindings), in this order: the PR's
  * summary comment and reviewed head, the review row (`posted`, with counts, tokens, cost and
- * timings), and last the check run, closed as success; or, when a newer head arrived while it was
+ * timings, and its report: config problems, context used, what was not posted inline and why),
+ * and last the check run, closed as success; or, when a newer head arrived while it was
  * posted (`supersededBy`), as neutral with a title naming the newer head (the row says so too).
  */
 export async function recordPostedReview(
@@ -66,6 +69,7 @@ export async function recordPostedReview(
   changes: Pick<ChangeSet, "mode" | "fromSha" | "pullFiles">,
   judgement: Judgement,
   publication: Publication,
+  collected: Pick<CollectedContext, "context" | "memory">,
 ): Promise<void> {
   const { deps, job } = run;
   const { modelRun, costUsd, budget } = judgement;
@@ -94,6 +98,20 @@ export async function recordPostedReview(
     ...usageColumns(modelRun, costUsd),
     finished_at: finished,
     duration_ms: durationMs,
+    report: JSON.stringify(
+      buildReviewReport({
+        config: run.inputs.repoConfig,
+        configProblems: run.inputs.configProblems,
+        contextFiles: collected.context.files,
+        memoryIds: collected.memory.ids,
+        skippedFiles: judgement.skipped,
+        suppressed: judgement.suppressedFindings,
+        notInline,
+        folded: budget.folded,
+        carriedForward: judgement.carriedForward,
+        modelCalls: modelRun.calls,
+      }),
+    ),
   });
   await closeCheckRun(
     deps.octokit,
