@@ -35,6 +35,7 @@ const SCOPE = {
 const CTX = { csrfToken: "t".repeat(43), basePath: "/dashboard", userLogin: "octocat" };
 const NOW = new Date("2026-12-01T00:00:00Z");
 const YEAR = { from: new Date(NOW.getTime() - 365 * 86_400_000), to: NOW };
+const LAST_30_DAYS = { from: new Date(NOW.getTime() - 30 * 86_400_000), to: NOW };
 
 async function open(): Promise<{ handle: DatabaseHandle; schema: string; where: string }> {
   const url = serverUrl();
@@ -162,6 +163,7 @@ async function main(): Promise<void> {
     const rows: [string, { median: number; p95: number }][] = [];
     const overview = await time(() => readOverview(handle.db, SCOPE, YEAR));
     const overviewHtml = await time(() => renderOverviewPage(overview.value, CTX));
+    const month = await time(() => readOverview(handle.db, SCOPE, LAST_30_DAYS));
     const repository = await time(() => readRepository(handle.db, SCOPE, 1));
     const repositoryHtml = await time(() => renderRepositoryPage(repository.value!, CTX));
     const review = await time(() => readReview(handle.db, SCOPE, reviewId));
@@ -169,6 +171,7 @@ async function main(): Promise<void> {
     rows.push(
       ["readOverview (365 days)", overview],
       ["renderOverviewPage", overviewHtml],
+      ["readOverview (30 days)", month],
       ["readRepository", repository],
       ["renderRepositoryPage", repositoryHtml],
       ["readReview", review],
