@@ -81,16 +81,7 @@ async function load(target: Target, connections: number, count: number) {
       while (next < batch.length) {
         const delivery = batch[next++]!;
         const sent = performance.now();
-        const response = await fetch(`${target.server.url}/api/github/webhooks`, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            "x-github-event": "pull_request",
-            "x-github-delivery": delivery.id,
-            "x-hub-signature-256": delivery.signature,
-          },
-          body: delivery.body,
-        });
+        const response = await post(target, delivery);
         await response.arrayBuffer();
         if (response.status >= 200 && response.status < 300) target.ok += 1;
         else failures += 1;
@@ -101,6 +92,35 @@ async function load(target: Target, connections: number, count: number) {
   );
   const seconds = (performance.now() - started) / 1000;
   return { rps: count / seconds, p99: percentile(latencies, 99), failures };
+}
+
+/**
+ * Posts one delivery. A kept-alive connection that the server closed while it sat idle (between
+ * this target's loads) fails the request before it is sent: it is sent again, once. Anything
+ * else stops the run with the server's last output.
+ */
+async function post(
+  target: Target,
+  delivery: { id: string; body: string; signature: string },
+  retried = false,
+): Promise<Response> {
+  try {
+    return await fetch(`${target.server.url}/api/github/webhooks`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "pull_request",
+        "x-github-delivery": delivery.id,
+        "x-hub-signature-256": delivery.signature,
+      },
+      body: delivery.body,
+    });
+  } catch (error) {
+    const code = ((error as Error).cause as { code?: string } | undefined)?.code;
+    if (!retried && code === "UND_ERR_SOCKET") return post(target, delivery, true);
+    console.error(`${target.label} failed a request:`, error, target.server.output().slice(-4000));
+    process.exit(1);
+  }
 }
 
 const median = (values: number[]) => percentile(values, 50);

@@ -142,9 +142,12 @@ export async function startRevue(options: StartOptions = {}): Promise<Revue> {
         { graceSeconds: config.workers.shutdownGraceSeconds },
         "stopping: no new work taken, running jobs finish within the grace or are handed back",
       );
+      // Deliveries waiting for their batch are written now, and any that still arrives at once:
+      // the requests the server finishes below are answered after their commit, before the
+      // database closes.
+      const intakeClosed = intake?.close();
       await server?.stop();
-      // Deliveries still waiting for their batch are written before the database closes.
-      await intake?.close();
+      await intakeClosed;
       await metricsServer?.close();
       await stopWorkers();
       await runtime.close();
