@@ -1,15 +1,27 @@
-// Webhook intake: latency and requests per second for signed pull_request deliveries on loopback,
+// Webhook intake: requests per second and latency for signed pull_request deliveries on loopback,
 // Revue (web process only: verify, record the delivery, enqueue) against a bare Probot app with an
-// empty handler, measured in the same run; and Revue's resident memory under that load.
-// Run: node bench/webhook-intake.ts [requests] [concurrency]
+// empty handler. The servers run side by side and the loads alternate between them (bare, Revue on
+// each backend, bare, ...) for `rounds` rounds, so a noisy neighbour slows all of them alike; the
+// figures are medians over the rounds, with the load average beside them. After the run, the
+// deliveries each Revue answered 2xx are counted in its database: the two counts must be equal.
+// Run: node bench/webhook-intake.ts [requests per load] [connections, comma-separated] [rounds]
+// (BENCH_DATABASE_URL or TEST_DATABASE_URL adds the PostgreSQL backend; BENCH_BACKENDS=pglite or
+// =postgres keeps one.)
 import { createHmac } from "node:crypto";
+import { loadavg } from "node:os";
+import path from "node:path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import pg from "pg";
+import { createPglite } from "../src/db/open-database.ts";
 import { spawnRevue, type SpawnedRevue } from "../test/helpers/spawn-revue.ts";
 import { testPrivateKey } from "../test/helpers/test-keys.ts";
 import { pullRequestOpened } from "../test/helpers/fixtures.ts";
-import { percentile, report, residentMiB, serverUrl } from "./lib.ts";
+import { percentile, report, serverUrl } from "./lib.ts";
 
-const total = Number(process.argv[2] ?? 2000);
-const concurrency = Number(process.argv[3] ?? 16);
+const perLoad = Number(process.argv[2] ?? 1500);
+const connectionCounts = (process.argv[3] ?? "10,50").split(",").map(Number);
+const rounds = Number(process.argv[4] ?? 3);
 const secret = "bench-secret";
 const env = {
   APP_ID: "1",
@@ -19,89 +31,205 @@ const env = {
   REVUE_WORKERS: "false",
   GHE_HOST: "127.0.0.1:9",
   GHE_PROTOCOL: "http",
+  ...(process.env.REVUE_INTAKE_BATCH_MS
+    ? { REVUE_INTAKE_BATCH_MS: process.env.REVUE_INTAKE_BATCH_MS }
+    : {}),
+};
+const run = `bench-${Date.now()}`;
+const body = (n: number) => {
+  const payload = pullRequestOpened();
+  payload.number = n;
+  payload.pull_request.number = n;
+  return JSON.stringify(payload);
 };
 
-// Distinct deliveries for distinct pull requests, signed before the clock starts.
-const deliveries = Array.from({ length: total }, (_, i) => {
-  const payload = pullRequestOpened();
-  payload.number = i + 1;
-  payload.pull_request.number = i + 1;
-  const body = JSON.stringify(payload);
-  return {
-    id: `bench-${Date.now()}-${i}`,
-    body,
-    signature: `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
-  };
-});
+type Target = {
+  label: string;
+  server: SpawnedRevue;
+  /** Answered 2xx, to compare with the rows stored. */
+  ok: number;
+  sent: number;
+  rps: Record<number, number[]>;
+  p99: Record<number, number[]>;
+  count?: () => Promise<number>;
+  /** The working directory of an embedded (PGlite) Revue: its data directory is `data` in it. */
+  cwd?: string;
+};
 
-async function load(server: SpawnedRevue, label: string) {
+/** Signed deliveries, unique ids and pull request numbers, made before the clock starts. */
+function deliveries(label: string, count: number, offset: number) {
+  return Array.from({ length: count }, (_, i) => {
+    const text = body(offset + i + 1);
+    return {
+      id: `${run}-${label}-${offset + i}`,
+      body: text,
+      signature: `sha256=${createHmac("sha256", secret).update(text).digest("hex")}`,
+    };
+  });
+}
+
+let offset = 0;
+async function load(target: Target, connections: number, count: number) {
+  const batch = deliveries(target.label, count, offset);
+  offset += count;
   const latencies: number[] = [];
-  let peakRss = 0;
-  const sampler = setInterval(() => {
-    try {
-      peakRss = Math.max(peakRss, residentMiB(server.child.pid!));
-    } catch {
-      // process gone
-    }
-  }, 100);
   let next = 0;
   let failures = 0;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < deliveries.length) {
-        const delivery = deliveries[next++]!;
+    Array.from({ length: connections }, async () => {
+      while (next < batch.length) {
+        const delivery = batch[next++]!;
         const sent = performance.now();
-        const response = await fetch(`${server.url}/api/github/webhooks`, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            "x-github-event": "pull_request",
-            "x-github-delivery": delivery.id,
-            "x-hub-signature-256": delivery.signature,
-          },
-          body: delivery.body,
-        });
+        const response = await post(target, delivery);
         await response.arrayBuffer();
-        if (response.status !== 200) failures += 1;
+        if (response.status >= 200 && response.status < 300) target.ok += 1;
+        else failures += 1;
+        target.sent += 1;
         latencies.push(performance.now() - sent);
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  clearInterval(sampler);
-  const rps = total / seconds;
-  report(
-    `${label}: p50 / p99 latency`,
-    `${percentile(latencies, 50).toFixed(2)} ms / ${percentile(latencies, 99).toFixed(2)} ms`,
-  );
-  report(
-    `${label}: throughput`,
-    `${rps.toFixed(0)} requests/s${failures ? ` (${failures} non-200)` : ""}`,
-  );
-  report(`${label}: peak resident memory under load`, `${peakRss.toFixed(1)} MiB`);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), rps };
+  return { rps: count / seconds, p99: percentile(latencies, 99), failures };
+}
+
+/**
+ * Posts one delivery. A kept-alive connection that the server closed while it sat idle (between
+ * this target's loads) fails the request before it is sent: it is sent again, once. Anything
+ * else stops the run with the server's last output.
+ */
+async function post(
+  target: Target,
+  delivery: { id: string; body: string; signature: string },
+  retried = false,
+): Promise<Response> {
+  try {
+    return await fetch(`${target.server.url}/api/github/webhooks`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "pull_request",
+        "x-github-delivery": delivery.id,
+        "x-hub-signature-256": delivery.signature,
+      },
+      body: delivery.body,
+    });
+  } catch (error) {
+    const code = ((error as Error).cause as { code?: string } | undefined)?.code;
+    if (!retried && code === "UND_ERR_SOCKET") return post(target, delivery, true);
+    console.error(`${target.label} failed a request:`, error, target.server.output().slice(-4000));
+    process.exit(1);
+  }
+}
+
+const median = (values: number[]) => percentile(values, 50);
+
+const targets: Target[] = [];
+const bare = await spawnRevue(env, { script: "bench/bare-probot.ts" });
+await waitForPort(bare.url);
+targets.push({ label: "bare", server: bare, ok: 0, sent: 0, rps: {}, p99: {} });
+
+const wanted = process.env.BENCH_BACKENDS?.split(",") ?? ["pglite", "postgres"];
+let pgAdmin: pg.Client | undefined;
+if (wanted.includes("postgres") && serverUrl()) {
+  // A database of its own, so the count after the run sees this run's rows alone.
+  const url = new URL(serverUrl()!);
+  pgAdmin = new pg.Client({ connectionString: url.toString() });
+  await pgAdmin.connect();
+  await pgAdmin.query("DROP DATABASE IF EXISTS revue_bench_intake WITH (FORCE)");
+  await pgAdmin.query("CREATE DATABASE revue_bench_intake");
+  url.pathname = "/revue_bench_intake";
+  const server = await spawnRevue({ ...env, DATABASE_URL: url.toString() });
+  await server.ready(120_000);
+  const label = "postgres";
+  targets.push({
+    label,
+    server,
+    ok: 0,
+    sent: 0,
+    rps: {},
+    p99: {},
+    count: async () => {
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      const { rows } = await client.query<{ n: string }>(
+        "SELECT count(*) AS n FROM webhook_deliveries WHERE delivery_id LIKE $1",
+        [`${run}-${label}-%`],
+      );
+      await client.end();
+      return Number(rows[0]!.n);
+    },
+  });
+}
+if (wanted.includes("pglite")) {
+  const cwd = mkdtempSync(path.join(tmpdir(), "revue-bench-"));
+  const server = await spawnRevue(env, { cwd });
+  await server.ready(180_000);
+  targets.push({ label: "pglite", server, ok: 0, sent: 0, rps: {}, p99: {}, cwd });
 }
 
 console.log(
-  `webhook intake (${total} signed pull_request deliveries, ${concurrency} concurrent, loopback)`,
+  `webhook intake: ${perLoad} signed pull_request deliveries per load, ${connectionCounts.join(" and ")} connections, ${rounds} interleaved rounds, loopback, targets ${targets.map((t) => t.label).join(", ")}`,
 );
-const backends: [string, Record<string, string>][] = [["revue (PGlite)", {}]];
-if (serverUrl()) backends.push(["revue (PostgreSQL)", { DATABASE_URL: serverUrl()! }]);
-const bare = await spawnRevue(env, { script: "bench/bare-probot.ts" });
-await waitForPort(bare.url);
-const baseline = await load(bare, "bare Probot, empty handler");
-await bare.stop();
-for (const [label, extra] of backends) {
-  const revue = await spawnRevue({ ...env, ...extra });
-  await revue.ready(60_000);
-  deliveries.forEach((d, i) => (d.id = `bench-${Date.now()}-${label}-${i}`));
-  const measured = await load(revue, label);
+// Warm-up (JIT, pools, the queue's caches): not measured.
+for (const target of targets) await load(target, 10, 200);
+
+const loads: number[] = [];
+for (const connections of connectionCounts) {
+  for (let round = 0; round < rounds; round += 1) {
+    // Alternate the order too, so no target always runs right after another.
+    const order = round % 2 === 0 ? targets : [...targets].reverse();
+    for (const target of order) {
+      const measured = await load(target, connections, perLoad);
+      (target.rps[connections] ??= []).push(measured.rps);
+      (target.p99[connections] ??= []).push(measured.p99);
+      if (measured.failures) console.log(`  ${target.label}: ${measured.failures} non-2xx answers`);
+    }
+    loads.push(loadavg()[0]!);
+  }
+}
+
+const bareTarget = targets[0]!;
+for (const connections of connectionCounts) {
+  const bareRps = bareTarget.rps[connections]!;
+  const baseline = median(bareRps);
+  for (const target of targets) {
+    const rps = target.rps[connections]!;
+    const ratios = rps.map((value, i) => value / bareRps[i]!);
+    report(
+      `${target.label}, ${connections} connections`,
+      `${median(rps).toFixed(0)} requests/s (rounds: ${rps.map((v) => v.toFixed(0)).join(", ")}), p99 ${median(target.p99[connections]!).toFixed(1)} ms` +
+        (target.label === "bare"
+          ? ""
+          : `, x${(median(rps) / baseline).toFixed(2)} of bare Probot (per round: ${ratios.map((r) => r.toFixed(2)).join(", ")})`),
+    );
+  }
+}
+report("load average (1 min) after each round", loads.map((l) => l.toFixed(2)).join(", "));
+
+for (const target of targets) {
+  if (target.label === "bare") {
+    await target.server.stop();
+    continue;
+  }
+  await target.server.stop();
+  const stored = target.count ? await target.count() : await countPglite(target.cwd!);
   report(
-    `${label}: ratio to bare Probot`,
-    `p50 x${(measured.p50 / baseline.p50).toFixed(2)}, p99 x${(measured.p99 / baseline.p99).toFixed(2)}, throughput x${(measured.rps / baseline.rps).toFixed(2)}`,
+    `${target.label}: 2xx answers / deliveries stored`,
+    `${target.ok} / ${stored}${target.ok === stored ? "" : "  MISMATCH"}`,
   );
-  await revue.stop();
+}
+await pgAdmin?.end();
+
+async function countPglite(cwd: string): Promise<number> {
+  const db = await createPglite(path.join(cwd, "data"));
+  const { rows } = await db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM webhook_deliveries WHERE delivery_id LIKE $1",
+    [`${run}-pglite-%`],
+  );
+  await db.close();
+  return rows[0]!.n;
 }
 
 async function waitForPort(url: string) {

@@ -2,6 +2,7 @@ import type { ApplicationFunction, Probot } from "probot";
 import type { PgBoss } from "pg-boss";
 import type { Config } from "../config/read-config.ts";
 import type { Database } from "../db/open-database.ts";
+import type { GroupCommitIntake } from "../handlers/group-commit-intake.ts";
 import { handleInstallation } from "../handlers/installation.ts";
 import { handleIssueComment } from "../handlers/issue-comment.ts";
 import { handlePush } from "../handlers/push.ts";
@@ -27,6 +28,11 @@ export type AppDependencies = {
   dashboardPages?: DashboardPages<unknown, unknown, unknown>;
   /** GitHub's sign-in and user API for the dashboard; tests pass a stand-in's. */
   fetch?: typeof fetch;
+  /**
+   * Writes concurrent deliveries in one transaction (a long-running web process); without it each
+   * delivery has a transaction of its own (AWS Lambda: one delivery per invocation).
+   */
+  intake?: GroupCommitIntake;
 };
 
 /**

@@ -57,6 +57,13 @@ const envSchema = z.object({
     .min(0, "must be between 0 and 3600 seconds")
     .max(3600, "must be between 0 and 3600 seconds")
     .default(20),
+  // Group commit of webhook deliveries (src/handlers/group-commit-intake.ts): how long the first of
+  // a batch waits for others. A few ms cost nothing next to GitHub's 10 s and save a commit each.
+  REVUE_INTAKE_BATCH_MS: z.coerce
+    .number({ error: "must be a number of milliseconds, such as 2" })
+    .min(0, "must be between 0 and 1000 ms")
+    .max(1000, "must be between 0 and 1000 ms")
+    .default(2),
   REVUE_MAX_PROMPT_TOKENS: positiveInteger.default(60_000),
   REVUE_MAX_CALLS_PER_REVIEW: positiveInteger.default(6),
   REVUE_MAX_FILE_BYTES: positiveInteger.default(200_000),
@@ -151,6 +158,8 @@ export type Config = Readonly<{
   }>;
   /** The provider, each task's model, the fallback, allowed models and prices (`read-model-config.ts`). */
   model: Readonly<ModelConfig & { maxPromptTokens: number; maxCallsPerReview: number }>;
+  /** Webhook intake: the group commit's wait for a batch (REVUE_INTAKE_BATCH_MS). */
+  intake: Readonly<{ batchMs: number }>;
   review: Readonly<{ maxFileBytes: number }>;
   /** The codebase index: files larger than this are skipped (and counted). */
   index: Readonly<{ maxFileBytes: number }>;
@@ -287,6 +296,7 @@ export function readConfig(
       pollSeconds: e.REVUE_QUEUE_POLL_SECONDS,
       shutdownGraceSeconds: e.REVUE_SHUTDOWN_GRACE_SECONDS,
     }),
+    intake: Object.freeze({ batchMs: e.REVUE_INTAKE_BATCH_MS }),
     model: Object.freeze({
       ...model.config,
       maxPromptTokens: e.REVUE_MAX_PROMPT_TOKENS,

@@ -1,8 +1,10 @@
-import type { PgBoss } from "pg-boss";
-import type { Database } from "../db/open-database.ts";
 import { reviewKey, type ReviewJob } from "../queue/jobs.ts";
 import { requestFullReview } from "../review/full-review-requests.ts";
-import { recordAndEnqueue, type EnqueueOutcome } from "./record-and-enqueue.ts";
+import {
+  recordAndEnqueue,
+  type EnqueueOutcome,
+  type IntakeDependencies,
+} from "./record-and-enqueue.ts";
 
 export type { EnqueueOutcome };
 
@@ -15,7 +17,7 @@ export type { EnqueueOutcome };
  * (src/review/full-review-requests.ts): a re-review command is never lost.
  */
 export async function enqueueReview(
-  deps: { db: Database; boss: PgBoss },
+  deps: IntakeDependencies,
   job: ReviewJob,
   event: string,
 ): Promise<EnqueueOutcome> {

@@ -1,8 +1,11 @@
 import type { Context } from "probot";
-import type { PgBoss } from "pg-boss";
 import type { Database } from "../db/open-database.ts";
 import { indexKey } from "../queue/index-job.ts";
-import { recordAndEnqueue, type JobToEnqueue } from "./record-and-enqueue.ts";
+import {
+  recordAndEnqueue,
+  type JobToEnqueue,
+  type IntakeDependencies,
+} from "./record-and-enqueue.ts";
 
 type Account = { id: number; login: string; type?: string } | null | undefined;
 type RepositoryRef = { id: number; full_name: string; private: boolean };
@@ -14,7 +17,7 @@ type RepositoryRef = { id: number; full_name: string; private: boolean };
  * delivery and the jobs are written in one transaction, so a redelivery does nothing.
  */
 export async function handleInstallation(
-  deps: { db: Database; boss: PgBoss },
+  deps: IntakeDependencies,
   context: Context<"installation"> | Context<"installation_repositories">,
 ): Promise<void> {
   const { payload } = context;

@@ -1,11 +1,10 @@
-import type { PgBoss } from "pg-boss";
 import type { Context, Probot } from "probot";
 import { getAppSlug } from "../github/get-app-slug.ts";
 import { hasWriteAccess } from "../github/has-write-access.ts";
-import type { Database } from "../db/open-database.ts";
 import { enqueueReview } from "./enqueue-review.ts";
 import { helpText, parseCommand } from "./parse-command.ts";
 import { handleMemoryCommand } from "./memory-command.ts";
+import type { IntakeDependencies } from "./record-and-enqueue.ts";
 
 /**
  * A PR comment that mentions the App: acknowledges it at once (👀), answers `help`, and for
@@ -13,7 +12,7 @@ import { handleMemoryCommand } from "./memory-command.ts";
  * access get a short reply and cost no model call. Comments by bots (including Revue) are ignored.
  */
 export async function handleIssueComment(
-  deps: { db: Database; boss: PgBoss; probot: Probot },
+  deps: IntakeDependencies & { probot: Probot },
   context: Context<"issue_comment.created">,
 ): Promise<void> {
   const { payload } = context;

@@ -1,9 +1,7 @@
-import type { PgBoss } from "pg-boss";
 import type { Context } from "probot";
-import type { Database } from "../db/open-database.ts";
 import { hasWriteAccess } from "../github/has-write-access.ts";
 import type { Command } from "./parse-command.ts";
-import { recordAndEnqueue } from "./record-and-enqueue.ts";
+import { recordAndEnqueue, type IntakeDependencies } from "./record-and-enqueue.ts";
 
 /**
  * `@revue remember|forget|memories` on a pull request (the 👀 is already there). Listing is open to
@@ -12,7 +10,7 @@ import { recordAndEnqueue } from "./record-and-enqueue.ts";
  * worker) with the delivery in one transaction, so a redelivery does nothing.
  */
 export async function handleMemoryCommand(
-  deps: { db: Database; boss: PgBoss },
+  deps: IntakeDependencies,
   context: Context<"issue_comment.created">,
   command: Extract<Command, { kind: "remember" | "forget" | "forget-stale" | "memories" }>,
   reply: (body: string) => Promise<unknown>,

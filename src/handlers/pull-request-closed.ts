@@ -1,14 +1,12 @@
-import type { PgBoss } from "pg-boss";
 import type { Context } from "probot";
-import type { Database } from "../db/open-database.ts";
-import { recordAndEnqueue } from "./record-and-enqueue.ts";
+import { recordAndEnqueue, type IntakeDependencies } from "./record-and-enqueue.ts";
 
 /**
  * `pull_request.closed` (merged or not): when Revue left inline comments on it, enqueue a
  * `collect-reactions` job that reads their 👍/👎 (GitHub sends no webhook for reactions).
  */
 export async function handlePullRequestClosed(
-  deps: { db: Database; boss: PgBoss },
+  deps: IntakeDependencies,
   context: Context<"pull_request.closed">,
 ): Promise<void> {
   const { payload } = context;

@@ -1,8 +1,7 @@
 import type { Context } from "probot";
-import type { PgBoss } from "pg-boss";
-import type { Database } from "../db/open-database.ts";
 import type { ReviewTrigger } from "../db/schema.ts";
 import { enqueueReview } from "./enqueue-review.ts";
+import type { IntakeDependencies } from "./record-and-enqueue.ts";
 
 export const REVIEW_ACTIONS = ["opened", "reopened", "synchronize", "ready_for_review"] as const;
 
@@ -12,7 +11,7 @@ export const REVIEW_ACTIONS = ["opened", "reopened", "synchronize", "ready_for_r
  * worker, which reports it on a check run so a skip is never silent.
  */
 export async function handlePullRequest(
-  deps: { db: Database; boss: PgBoss },
+  deps: IntakeDependencies,
   context: Context<`pull_request.${(typeof REVIEW_ACTIONS)[number]}`>,
 ): Promise<void> {
   const { payload } = context;

@@ -1,8 +1,6 @@
-import type { PgBoss } from "pg-boss";
 import type { Context } from "probot";
-import type { Database } from "../db/open-database.ts";
 import { indexKey } from "../queue/index-job.ts";
-import { recordAndEnqueue } from "./record-and-enqueue.ts";
+import { recordAndEnqueue, type IntakeDependencies } from "./record-and-enqueue.ts";
 
 /**
  * `push`: a push to the default branch refreshes the repository's code index (in a worker). Pushes
@@ -11,7 +9,7 @@ import { recordAndEnqueue } from "./record-and-enqueue.ts";
  * enqueues nothing.
  */
 export async function handlePush(
-  deps: { db: Database; boss: PgBoss },
+  deps: IntakeDependencies,
   context: Context<"push">,
 ): Promise<void> {
   const { payload } = context;

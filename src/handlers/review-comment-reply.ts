@@ -1,8 +1,6 @@
-import type { PgBoss } from "pg-boss";
 import type { Context, Probot } from "probot";
 import { getAppSlug } from "../github/get-app-slug.ts";
-import type { Database } from "../db/open-database.ts";
-import { recordAndEnqueue } from "./record-and-enqueue.ts";
+import { recordAndEnqueue, type IntakeDependencies } from "./record-and-enqueue.ts";
 
 /**
  * `pull_request_review_comment.created`: a reply in a thread Revue started (its first comment is a
@@ -14,7 +12,7 @@ import { recordAndEnqueue } from "./record-and-enqueue.ts";
  * organization member (who may well have write access) as a mere contributor.
  */
 export async function handleReviewCommentReply(
-  deps: { db: Database; boss: PgBoss; probot: Probot },
+  deps: IntakeDependencies & { probot: Probot },
   context: Context<"pull_request_review_comment.created">,
 ): Promise<void> {
   const { payload } = context;

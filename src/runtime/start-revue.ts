@@ -3,6 +3,10 @@ import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import { Server, type ProbotOctokit } from "probot";
 import { createApp } from "../app/create-app.ts";
+import {
+  createGroupCommitIntake,
+  type GroupCommitIntake,
+} from "../handlers/group-commit-intake.ts";
 import { guardWebhookRequests } from "../app/guard-webhook-requests.ts";
 import { ConfigError, readConfig, type Config } from "../config/read-config.ts";
 import type { DatabaseHandle } from "../db/open-database.ts";
@@ -83,7 +87,13 @@ export async function startRevue(options: StartOptions = {}): Promise<Revue> {
   const { database, boss, metrics } = runtime;
 
   let server: Server | undefined;
+  let intake: GroupCommitIntake | undefined;
   if (role !== "worker") {
+    intake = createGroupCommitIntake(
+      { db: database.db, boss, log },
+      // PGlite has one connection: a second batch would only wait for it.
+      { batchMs: config.intake.batchMs, maxInFlight: database.kind === "pglite" ? 1 : 2 },
+    );
     server = new Server({
       Probot: runtime.ProbotWithDefaults,
       host: config.http.host,
@@ -92,7 +102,7 @@ export async function startRevue(options: StartOptions = {}): Promise<Revue> {
       webhookProxy: config.github.webhookProxyUrl,
       log,
     });
-    await server.load(createApp({ config, db: database.db, boss, metrics }));
+    await server.load(createApp({ config, db: database.db, boss, metrics, intake }));
     const httpServer = await server.start();
     // Before Probot's middleware reads a body of any size: the limit, then the signature.
     const { webhooks } = runtime.probot;
@@ -132,7 +142,12 @@ export async function startRevue(options: StartOptions = {}): Promise<Revue> {
         { graceSeconds: config.workers.shutdownGraceSeconds },
         "stopping: no new work taken, running jobs finish within the grace or are handed back",
       );
+      // Deliveries waiting for their batch are written now, and any that still arrives at once:
+      // the requests the server finishes below are answered after their commit, before the
+      // database closes.
+      const intakeClosed = intake?.close();
       await server?.stop();
+      await intakeClosed;
       await metricsServer?.close();
       await stopWorkers();
       await runtime.close();

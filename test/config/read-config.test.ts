@@ -86,6 +86,17 @@ describe("readConfig", () => {
     );
   });
 
+  it("waits 2 ms for a batch of deliveries unless REVUE_INTAKE_BATCH_MS says otherwise", () => {
+    expect(readConfig({}).intake.batchMs).toBe(2);
+    expect(readConfig({ REVUE_INTAKE_BATCH_MS: "0" }).intake.batchMs).toBe(0);
+    expect(() => readConfig({ REVUE_INTAKE_BATCH_MS: "soon" })).toThrow(
+      /REVUE_INTAKE_BATCH_MS: must be a number of milliseconds, such as 2 \(got "soon"\)/,
+    );
+    expect(() => readConfig({ REVUE_INTAKE_BATCH_MS: "5000" })).toThrow(
+      /REVUE_INTAKE_BATCH_MS: must be between 0 and 1000 ms/,
+    );
+  });
+
   it("treats an empty variable as unset", () => {
     expect(readConfig({ DATABASE_URL: "", PORT: "" }).database.kind).toBe("pglite");
   });

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import { createApp } from "../../src/app/create-app.ts";
 import { readConfig, type Config } from "../../src/config/read-config.ts";
+import { createGroupCommitIntake } from "../../src/handlers/group-commit-intake.ts";
 import type { ReviewModel } from "../../src/review/review-model.ts";
 import { startQueue } from "../../src/queue/start-queue.ts";
 import { startWorkers, type WorkerDependencies } from "../../src/runtime/start-workers.ts";
@@ -88,8 +89,13 @@ export async function createHarness(
     ...env,
   });
   const probot = createTestProbot(log);
+  // Deliveries are stored as `npm start` stores them: in batches (group commit).
+  const intake = createGroupCommitIntake(
+    { db: db.db, boss, log },
+    { batchMs: config.intake.batchMs, maxInFlight: db.kind === "pglite" ? 1 : 2 },
+  );
   const middleware = await createNodeMiddleware(
-    createApp({ config, db: db.db, boss, queueSchema: db.queueSchema }),
+    createApp({ config, db: db.db, boss, queueSchema: db.queueSchema, intake }),
     {
       probot,
       webhooksPath: "/api/github/webhooks",
@@ -126,6 +132,7 @@ export async function createHarness(
     },
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await intake.close();
       await stopWorkers();
       await boss.stop({ graceful: false, close: true, timeout: 2000 });
       await db.close();
