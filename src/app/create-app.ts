@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApplicationFunction, Probot } from "probot";
 import type { PgBoss } from "pg-boss";
 import type { Config } from "../config/read-config.ts";
@@ -8,6 +9,7 @@ import { handleIssueComment } from "../handlers/issue-comment.ts";
 import { handlePush } from "../handlers/push.ts";
 import { handlePullRequest, REVIEW_ACTIONS } from "../handlers/pull-request.ts";
 import { answerGenericFailure } from "./answer-generic-failure.ts";
+import { answerWhileStarting } from "./answer-while-starting.ts";
 import { healthRoutes } from "./health-routes.ts";
 import type { Metrics } from "../metrics/create-metrics.ts";
 import { metricsRoute } from "./metrics-route.ts";
@@ -38,26 +40,29 @@ export type AppDependencies = {
 /**
  * The Probot app: registers webhook handlers and Revue's HTTP routes. Handlers only check, shape
  * and enqueue; the workers (see start-workers.ts) do the work.
+ *
+ * `deps` may still be coming (a server that listens while its database is opened and migrated):
+ * until it resolves, deliveries wait in their handlers (answered 500 if it takes longer than the
+ * webhook deadline, see answer-generic-failure.ts) and the routes answer as answerWhileStarting
+ * says. A rejected `deps` is the caller's to report; the routes then keep answering "starting".
  */
-export function createApp(deps: AppDependencies): ApplicationFunction {
+export function createApp(deps: AppDependencies | Promise<AppDependencies>): ApplicationFunction {
   return (app: Probot, { addHandler }) => {
     registerWebhookHandlers(app, deps);
-    addHandler(healthRoutes({ db: deps.db, boss: deps.boss, queueSchema: deps.queueSchema }));
-    addHandler(
-      dashboardRoutes({
-        config: deps.config,
-        db: deps.db,
-        pages: deps.dashboardPages ?? DEFAULT_DASHBOARD_PAGES,
-        queueSchema: deps.queueSchema,
-        log: app.log,
-        fetch: deps.fetch,
-      }),
-    );
-    if (deps.metrics) {
-      addHandler(
-        metricsRoute(deps.metrics, { boss: deps.boss, schema: deps.queueSchema ?? "pgboss" }),
+    let routes: Handler[] | undefined;
+    if (deps instanceof Promise) {
+      deps.then(
+        (ready) => (routes = appRoutes(app, ready)),
+        () => {},
       );
+    } else {
+      routes = appRoutes(app, deps);
     }
+    addHandler(async (req, res) => {
+      if (!routes) return answerWhileStarting(req, res);
+      for (const route of routes) if (await route(req, res)) return true;
+      return false;
+    });
     // The manifest flow registers the webhook at the site root; Probot listens on
     // /api/github/webhooks. Accept both, with the same signature check.
     const rootWebhooks = app.getNodeMiddleware({ path: "/" });
@@ -69,38 +74,61 @@ export function createApp(deps: AppDependencies): ApplicationFunction {
   };
 }
 
+type Handler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+
+/** Revue's HTTP routes besides webhooks: health, the dashboard, metrics. */
+function appRoutes(app: Probot, deps: AppDependencies): Handler[] {
+  return [
+    healthRoutes({ db: deps.db, boss: deps.boss, queueSchema: deps.queueSchema }),
+    dashboardRoutes({
+      config: deps.config,
+      db: deps.db,
+      pages: deps.dashboardPages ?? DEFAULT_DASHBOARD_PAGES,
+      queueSchema: deps.queueSchema,
+      log: app.log,
+      fetch: deps.fetch,
+    }),
+    ...(deps.metrics
+      ? [metricsRoute(deps.metrics, { boss: deps.boss, schema: deps.queueSchema ?? "pgboss" })]
+      : []),
+  ];
+}
+
 /**
  * The webhook handlers alone (check, shape, enqueue), without HTTP routes: what the AWS Lambda
  * webhook function loads, and what `createApp` registers first. A failing handler answers 500
  * with a generic message (answerGenericFailure), never the error's.
  */
-export function registerWebhookHandlers(app: Probot, deps: AppDependencies): void {
+export function registerWebhookHandlers(
+  app: Probot,
+  whenReady: AppDependencies | Promise<AppDependencies>,
+): void {
   const guard = <C extends { id: string; name: string }>(
-    handler: (context: C) => Promise<unknown>,
-  ) => answerGenericFailure(app.log, handler);
+    handler: (deps: AppDependencies, context: C) => Promise<unknown>,
+  ) => answerGenericFailure(app.log, async (context: C) => handler(await whenReady, context));
   app.on(
     REVIEW_ACTIONS.map((action) => `pull_request.${action}` as const),
-    guard((context) => handlePullRequest(deps, context)),
+    guard((deps, context) => handlePullRequest(deps, context)),
   );
   app.on(
     "issue_comment.created",
-    guard((context) => handleIssueComment({ ...deps, probot: app }, context)),
+    guard((deps, context) => handleIssueComment({ ...deps, probot: app }, context)),
   );
   app.on(
     ["installation", "installation_repositories"],
-    guard((context) => handleInstallation(deps, context)),
+    guard((deps, context) => handleInstallation(deps, context)),
   );
   app.on(
     "push",
-    guard((context) => handlePush(deps, context)),
+    guard((deps, context) => handlePush(deps, context)),
   );
   // Team memory: replies in Revue's threads, and reactions read when a pull request closes.
   app.on(
     "pull_request_review_comment.created",
-    guard((context) => handleReviewCommentReply({ ...deps, probot: app }, context)),
+    guard((deps, context) => handleReviewCommentReply({ ...deps, probot: app }, context)),
   );
   app.on(
     "pull_request.closed",
-    guard((context) => handlePullRequestClosed(deps, context)),
+    guard((deps, context) => handlePullRequestClosed(deps, context)),
   );
 }

@@ -1,13 +1,13 @@
-import { randomBytes } from "node:crypto";
 import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
-import { Probot, ProbotOctokit } from "probot";
+import type { Probot, ProbotOctokit } from "probot";
 import { ConfigError, type Config } from "../config/read-config.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { openDatabase, type DatabaseHandle } from "../db/open-database.ts";
 import { createMetrics, type Metrics } from "../metrics/create-metrics.ts";
 import { startQueue } from "../queue/start-queue.ts";
 import { createClients, type Clients } from "./create-clients.ts";
+import { createProbotClass } from "./create-probot-class.ts";
 import type { WorkerDependencies } from "./create-job-handlers.ts";
 
 export type RuntimeOptions = {
@@ -21,6 +21,8 @@ export type RuntimeOptions = {
   Octokit?: typeof ProbotOctokit;
   /** Clients to use instead of building them from configuration (tests pass fakes). */
   clients?: Partial<Clients>;
+  /** The Probot class when the caller made it first (a web server listening before the database). */
+  ProbotWithDefaults?: typeof Probot;
 };
 
 /** Every client Revue uses, built once from configuration. */
@@ -76,16 +78,8 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     throw error;
   }
 
-  const ProbotWithDefaults = Probot.defaults({
-    appId,
-    privateKey,
-    // No secret only on the setup page (the config refuses App credentials without one): a random
-    // secret there, so no delivery verifies until the App exists.
-    secret: config.github.webhookSecret ?? randomBytes(32).toString("hex"),
-    baseUrl: config.github.apiBaseUrl,
-    log,
-    Octokit: options.Octokit ?? ProbotOctokit,
-  });
+  const ProbotWithDefaults =
+    options.ProbotWithDefaults ?? createProbotClass({ config, log, Octokit: options.Octokit });
   const probot = new ProbotWithDefaults({});
   const metrics = createMetrics();
   const clients = createClients(config, log, options.clients);

@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import { Server, type ProbotOctokit } from "probot";
-import { createApp } from "../app/create-app.ts";
+import { createApp, type AppDependencies } from "../app/create-app.ts";
 import {
   createGroupCommitIntake,
   type GroupCommitIntake,
@@ -13,7 +13,8 @@ import type { DatabaseHandle } from "../db/open-database.ts";
 import type { Metrics } from "../metrics/create-metrics.ts";
 import { serveMetrics } from "../app/serve-metrics.ts";
 import { browserUrl, startSetupServer } from "../setup/start-setup-server.ts";
-import { buildRuntime } from "./build-runtime.ts";
+import { buildRuntime, type Runtime } from "./build-runtime.ts";
+import { createProbotClass } from "./create-probot-class.ts";
 import { createLogger } from "./create-logger.ts";
 import { startWorkers, type WorkerDependencies } from "./start-workers.ts";
 
@@ -76,43 +77,65 @@ export async function startRevue(options: StartOptions = {}): Promise<Revue> {
     );
   }
 
-  const runtime = await buildRuntime({
-    config,
-    log,
-    migrate: true,
-    queueInBackground: true,
-    Octokit: options.Octokit,
-    clients: options.workerOverrides,
-  });
-  const { database, boss, metrics } = runtime;
-
+  // The web server listens first, so /health answers and a person sees Revue up at once while the
+  // database is opened and migrated (seconds for a new embedded one); deliveries arriving meanwhile
+  // wait in their handlers for it (create-app.ts).
+  const ProbotWithDefaults = createProbotClass({ config, log, Octokit: options.Octokit });
+  let appDependencies: ((deps: AppDependencies) => void) | undefined;
   let server: Server | undefined;
-  let intake: GroupCommitIntake | undefined;
   if (role !== "worker") {
-    intake = createGroupCommitIntake(
-      { db: database.db, boss, log },
-      // PGlite has one connection: a second batch would only wait for it.
-      { batchMs: config.intake.batchMs, maxInFlight: database.kind === "pglite" ? 1 : 2 },
-    );
     server = new Server({
-      Probot: runtime.ProbotWithDefaults,
+      Probot: ProbotWithDefaults,
       host: config.http.host,
       port: config.http.port,
       // Local development: relay deliveries from a smee.io channel (README, "First review").
       webhookProxy: config.github.webhookProxyUrl,
       log,
     });
-    await server.load(createApp({ config, db: database.db, boss, metrics, intake }));
+    await server.load(createApp(new Promise((resolve) => (appDependencies = resolve))));
     const httpServer = await server.start();
     // Before Probot's middleware reads a body of any size: the limit, then the signature.
-    const { webhooks } = runtime.probot;
+    // Probot makes its webhooks asynchronously: ready() waits for them.
+    const verifier = new ProbotWithDefaults({});
+    await verifier.ready();
+    const { webhooks } = verifier;
     guardWebhookRequests(httpServer, {
       verify: (payload, signature) => webhooks.verify(payload, signature),
       log,
     });
     const { port } = httpServer.address() as AddressInfo;
     log.info(
-      `Revue is up: webhooks at ${browserUrl(config.http.host, port)}/ (and /api/github/webhooks), health at /health and /ready`,
+      `listening at ${browserUrl(config.http.host, port)}; opening the database (/ready answers 200 once it is ready)`,
+    );
+  }
+
+  let runtime: Runtime;
+  try {
+    runtime = await buildRuntime({
+      config,
+      log,
+      migrate: true,
+      queueInBackground: true,
+      Octokit: options.Octokit,
+      clients: options.workerOverrides,
+      ProbotWithDefaults,
+    });
+  } catch (error) {
+    await server?.stop();
+    throw error;
+  }
+  const { database, boss, metrics } = runtime;
+
+  let intake: GroupCommitIntake | undefined;
+  if (server && appDependencies) {
+    intake = createGroupCommitIntake(
+      { db: database.db, boss, log },
+      // PGlite has one connection: a second batch would only wait for it.
+      { batchMs: config.intake.batchMs, maxInFlight: database.kind === "pglite" ? 1 : 2 },
+    );
+    appDependencies({ config, db: database.db, boss, metrics, intake });
+    log.info(
+      `Revue is up: webhooks at ${browserUrl(config.http.host, server.port)}/ (and /api/github/webhooks), health at /health and /ready`,
     );
   }
 
