@@ -32,7 +32,13 @@ export function readCommandConfig(
 ): { config: Config; log: Logger } {
   let config: Config;
   try {
-    config = readConfig(io.env, io.cwd, false);
+    // The command line receives no webhooks, so it needs no WEBHOOK_SECRET where the App's
+    // credentials are set for --post (readConfig requires one next to them, for the server).
+    const env =
+      io.env.APP_ID && !io.env.WEBHOOK_SECRET
+        ? { ...io.env, WEBHOOK_SECRET: "unused-by-the-command-line" }
+        : io.env;
+    config = readConfig(env, io.cwd, false);
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.message, { cause: error });
     throw error;
