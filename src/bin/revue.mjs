@@ -7,7 +7,8 @@
 /** The oldest Node.js that runs Revue's TypeScript sources as they are (type stripping). */
 export const MINIMUM_NODE = [22, 20, 0];
 
-import { pathToFileURL } from "node:url";
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 const COMMANDS = {
   start: "./start.ts",
@@ -33,15 +34,47 @@ export function nodeVersionProblem(version) {
   return null;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+/**
+ * Whether this file is the program Node was started with, and not imported (by a test). Compared
+ * by real path: `npx revue` and npm's bin links start it through a symlink, whose path differs
+ * from this module's URL, and a plain comparison made the command exit silently doing nothing.
+ */
+function isMainModule() {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMainModule()) {
   const command = process.argv[2];
   const problem = nodeVersionProblem(process.versions.node);
   if (problem) {
     console.error(`revue: ${problem}`);
     process.exit(1);
   }
+  if (command === undefined || ["--help", "-h", "help"].includes(command)) {
+    // `npx revue --help`: the commands' own usage texts, so this never drifts from what they accept.
+    const { REVIEW_USAGE } = await import("../cli/review-command.ts");
+    const { EVAL_USAGE } = await import("../cli/eval-command.ts");
+    const text =
+      "revue: Revue's command line (the App runs with `npm start`; see README.md).\n\n" +
+      `${REVIEW_USAGE}\n${EVAL_USAGE}\n` +
+      "Run `npx revue review --help` or `npx revue eval --help` for one command.\n";
+    if (command === undefined) {
+      process.stderr.write(text);
+      process.exit(2);
+    }
+    process.stdout.write(text);
+    process.exit(0);
+  }
   if (!(command in COMMANDS)) {
-    console.error(`usage: node src/bin/revue.mjs ${Object.keys(COMMANDS).join("|")} [arguments]`);
+    console.error(
+      `usage: node src/bin/revue.mjs ${Object.keys(COMMANDS).join("|")} [arguments]\n` +
+        "       npx revue --help   (the review and eval commands and their flags)",
+    );
     process.exit(2);
   }
   // The command's own arguments follow it (`npm run migrate -- down`).

@@ -25,11 +25,17 @@ export const EVAL_USAGE = `usage: revue eval CASES [--name NAME] [--no-context] 
        revue eval --compare A B
 
 Reviews every case in CASES (a JSON file or a folder of them, in the golden-comment format of
-Martian's Code Review Benchmark) without posting, asks a judge model whether each golden comment
-was found, and prints precision, recall and F1 per case and overall, with models, tokens and cost.
-The run is stored (DATABASE_URL, else .revue-data/) under a number, and NAME if given.
+Martian's Code Review Benchmark) without posting, asks a judge model (REVUE_JUDGE_MODEL, by
+default the review model) whether each golden comment was found, and prints precision, recall and
+F1 per case and overall, with the models used, tokens and cost. The run is stored (DATABASE_URL,
+else .revue-data/) under a number, and NAME if given.
+  --name NAME     store the run under NAME too, for --compare
+  --no-context    do not index the code for context (faster, worse)
   --compare A B   compare two stored runs (numbers or names): per case and overall, B minus A
-Needs ANTHROPIC_API_KEY; cases given as pull request URLs need GITHUB_TOKEN too.
+  --verbose       log what Revue does on standard error
+  --help          print this
+Needs ANTHROPIC_API_KEY (or the model settings in README.md, "Models"); cases given as pull
+request URLs need GITHUB_TOKEN too.
 `;
 
 /**
@@ -108,7 +114,7 @@ export async function runEvalCommand(
       name: args.name ?? null,
       casesSource: positionals[0]!,
       reviewModel: prepared.model.id,
-      judgeModel: prepared.model.id,
+      judgeModel: prepared.judge.id,
       reviewTokens: results.reduce((sum, c) => sum + c.reviewTokens, 0),
       judgeTokens: results.reduce((sum, c) => sum + c.judgeTokens, 0),
       costUsd: results.reduce((sum, c) => sum + c.costUsd, 0),
@@ -178,7 +184,7 @@ async function runCase(
     const findings = [...reviewed.findings, ...reviewed.unanchored].map(
       (f) => `${f.path}:${f.line} [${f.severity}, ${f.category}] ${f.title}\n${f.explanation}`,
     );
-    const judged = await judgeGoldenComments(prepared.model, evalCase.golden, findings);
+    const judged = await judgeGoldenComments(prepared.judge, evalCase.golden, findings);
     return {
       key: evalCase.key,
       title: evalCase.title,
@@ -189,7 +195,7 @@ async function runCase(
       }),
       reviewTokens: tokens(reviewed.usage),
       judgeTokens: tokens(judged.usage),
-      costUsd: reviewed.costUsd + costOf(judged.usage, prepared.config),
+      costUsd: reviewed.costUsd + costOf(judged.usage, prepared.config, prepared.judge.id),
       details: { verdicts: judged.verdicts, findings },
       error: null,
     };

@@ -1,6 +1,7 @@
 import pino, { type Logger } from "pino";
 import { ConfigError, readConfig, type Config } from "../config/read-config.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
+import { createTaskModel } from "../model/create-task-model.ts";
 import type { StructuredModel } from "../model/structured-model.ts";
 import { createClients } from "../runtime/create-clients.ts";
 import { CliError } from "./cli-error.ts";
@@ -11,7 +12,7 @@ export type CommandIo = {
   env: NodeJS.ProcessEnv;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** Used instead of the model built from ANTHROPIC_API_KEY (tests). */
+  /** Used instead of the models built from the model settings, the eval judge's too (tests). */
   model?: StructuredModel;
 };
 
@@ -19,6 +20,8 @@ export type PreparedCommand = {
   config: Config;
   log: Logger;
   model: StructuredModel;
+  /** The eval judge: REVUE_JUDGE_MODEL's model (by default the review model's), or `io.model`. */
+  judge: StructuredModel;
   embedder: Embedder;
 };
 
@@ -32,7 +35,13 @@ export function readCommandConfig(
 ): { config: Config; log: Logger } {
   let config: Config;
   try {
-    config = readConfig(io.env, io.cwd, false);
+    // The command line receives no webhooks, so it needs no WEBHOOK_SECRET where the App's
+    // credentials are set for --post (readConfig requires one next to them, for the server).
+    const env =
+      io.env.APP_ID && !io.env.WEBHOOK_SECRET
+        ? { ...io.env, WEBHOOK_SECRET: "unused-by-the-command-line" }
+        : io.env;
+    config = readConfig(env, io.cwd, false);
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.message, { cause: error });
     throw error;
@@ -45,7 +54,8 @@ export function readCommandConfig(
 }
 
 /**
- * What a command that calls the model needs: readCommandConfig's, the model and the embedder.
+ * What a command that calls the model needs: readCommandConfig's, the review model, the eval
+ * judge (a client that connects on first use) and the embedder.
  * Throws CliError for bad configuration and for a missing ANTHROPIC_API_KEY.
  */
 export function prepareCommand(io: CommandIo, options: { verbose: boolean }): PreparedCommand {
@@ -57,5 +67,6 @@ export function prepareCommand(io: CommandIo, options: { verbose: boolean }): Pr
         "https://console.anthropic.com/settings/keys and run again with ANTHROPIC_API_KEY=sk-ant-… in the environment.",
     );
   }
-  return { config, log, model: clients.structured, embedder: clients.embedder };
+  const judge = io.model ?? createTaskModel(config.model, config.model.tasks.judge, log);
+  return { config, log, model: clients.structured, judge, embedder: clients.embedder };
 }

@@ -31,6 +31,9 @@ export type LocalReview = {
   findings: PlacedFinding[];
   /** Findings no line of the diff holds (the App lists them in the summary). */
   unanchored: Unanchored<ModelFinding>[];
+  /** How many files the change has, and how many the model reviewed (the summary's counts). */
+  filesTotal: number;
+  filesReviewed: number;
   /** Files not shown to the model, with why. */
   skipped: { path: string; reason: string }[];
   /** Files the codebase context quoted. */
@@ -123,6 +126,8 @@ export async function reviewChanges(
       ...budget.folded.map(place("folded")),
     ],
     unanchored,
+    filesTotal: input.files.length,
+    filesReviewed: modelRun.reviewedPaths.size,
     skipped: [...selection.skipped, ...model.unparsable, ...modelRun.overBudget],
     contextFiles: context.files,
     usage: modelRun.usage,

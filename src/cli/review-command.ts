@@ -3,7 +3,12 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { ProbotOctokit } from "probot";
 import { createReviewModel } from "../review/review-model.ts";
+import {
+  authenticateAsInstallation,
+  type InstallationClient,
+} from "./authenticate-as-installation.ts";
 import { CliError } from "./cli-error.ts";
+import { postLocalReview } from "./post-local-review.ts";
 import { prepareCommand, type CommandIo } from "./prepare-command.ts";
 import { renderSarif } from "./render-sarif.ts";
 import { renderTerminalReview } from "./render-terminal-review.ts";
@@ -12,14 +17,22 @@ import { reviewLocalBranch } from "./review-local-branch.ts";
 import { parsePullRequestUrl, reviewPullRequestUrl } from "./review-pull-request-url.ts";
 
 export const REVIEW_USAGE = `usage: revue review [--base REF] [--sarif FILE] [--json] [--no-context] [--verbose]
-       revue review --pr https://github.com/OWNER/REPO/pull/N [--sarif FILE] [--json]
+       revue review --pr https://github.com/OWNER/REPO/pull/N [--post] [--sarif FILE] [--json] [--no-context] [--verbose]
 
 Reviews the current branch of this git working tree against REF (default: its merge base with
-upstream/main, origin/main or main), or a pull request on GitHub (GITHUB_TOKEN), and prints the
-findings. Posts nothing. Needs ANTHROPIC_API_KEY.
+upstream/main, origin/main or main), or a pull request on GitHub, and prints the findings.
+Needs ANTHROPIC_API_KEY (or the model settings in README.md, "Models").
+  --base REF     the branch, tag or commit to review against (local branch only)
+  --pr URL       review this pull request, read with GITHUB_TOKEN (a personal access token)
+  --post         with --pr: post the review on the pull request as Revue's GitHub App (event
+                 COMMENT: inline comments and the summary comment), instead of only printing it.
+                 Needs APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH), the App installed on the
+                 repository; GITHUB_TOKEN is not used then
   --sarif FILE   also write the findings as SARIF 2.1.0
   --json         print the review as JSON instead of text
   --no-context   do not index the code for context (faster, worse)
+  --verbose      log what Revue does on standard error
+  --help         print this
 `;
 
 /** The version written into SARIF logs. */
@@ -59,11 +72,9 @@ export async function runReviewCommand(
     io.stdout(REVIEW_USAGE);
     return 0;
   }
-  if (args.post) {
-    // Not built yet (see README, "Command line"): said plainly rather than ignored.
+  if (args.post && args.pr === undefined) {
     io.stderr(
-      "revue review: --post is not available yet. To have Revue post its reviews on pull requests, " +
-        'install it as a GitHub App (README.md, "Setup"); `revue review --pr URL` prints the review it would post.\n',
+      `revue review: --post posts on a pull request: give it with --pr URL.\n\n${REVIEW_USAGE}`,
     );
     return 2;
   }
@@ -75,18 +86,31 @@ export async function runReviewCommand(
     const prepared = prepareCommand(io, { verbose: args.verbose });
     const deps = { ...prepared, model: createReviewModel(prepared.model) };
     let review: LocalReview;
+    let installation: InstallationClient | null = null;
     if (args.pr !== undefined) {
       const target = parsePullRequestUrl(args.pr);
-      const token = prepared.config.github.token;
-      if (!token) {
-        throw new CliError(
-          "GITHUB_TOKEN is not set: --pr reads the pull request with a personal access token. Create one " +
-            "(https://github.com/settings/tokens, read access to the repository's contents and pull requests) " +
-            "and run again with GITHUB_TOKEN=… in the environment.",
-        );
-      }
       const Octokit = io.Octokit ?? ProbotOctokit;
-      const octokit = new Octokit({ auth: { token }, baseUrl: prepared.config.github.apiBaseUrl });
+      let octokit: InstanceType<typeof ProbotOctokit>;
+      if (args.post) {
+        // Before the model is asked: missing credentials or a missing installation cost nothing.
+        installation = await authenticateAsInstallation(
+          prepared.config,
+          target,
+          prepared.log,
+          Octokit,
+        );
+        octokit = installation.octokit;
+      } else {
+        const token = prepared.config.github.token;
+        if (!token) {
+          throw new CliError(
+            "GITHUB_TOKEN is not set: --pr reads the pull request with a personal access token. Create one " +
+              "(https://github.com/settings/tokens, read access to the repository's contents and pull requests) " +
+              "and run again with GITHUB_TOKEN=… in the environment.",
+          );
+        }
+        octokit = new Octokit({ auth: { token }, baseUrl: prepared.config.github.apiBaseUrl });
+      }
       review = await reviewPullRequestUrl({ ...deps, octokit }, target, {
         context: !args["no-context"],
       });
@@ -102,6 +126,18 @@ export async function runReviewCommand(
       const file = path.resolve(io.cwd, args.sarif);
       await writeFile(file, `${JSON.stringify(renderSarif(review, TOOL_VERSION), null, 2)}\n`);
       io.stderr(`SARIF written to ${file}\n`);
+    }
+    if (installation) {
+      const posted = await postLocalReview({ ...prepared, ...installation }, review);
+      const { owner, repo, number } = review.facts;
+      io.stderr(
+        `Posted on ${owner}/${repo}#${number} as ${installation.slug}[bot]: ` +
+          (posted.reviewId === null
+            ? "no inline comments"
+            : `a review with ${posted.inlineCount} inline comment(s)` +
+              (posted.rejectedCount > 0 ? ` (${posted.rejectedCount} refused by GitHub)` : "")) +
+          ", and the summary comment.\n",
+      );
     }
     io.stdout(
       args.json ? `${JSON.stringify(toJson(review), null, 2)}\n` : renderTerminalReview(review),

@@ -29,13 +29,16 @@ export type ModelConfig = Readonly<{
   baseUrl: string | undefined;
   /** Whether a model can be called: Anthropic needs a key; the others find credentials on use. */
   configured: boolean;
-  /** The model of each task; `summary` serves a separate summary call where there is one. */
-  tasks: Readonly<{ review: string; conversation: string; summary: string }>;
+  /**
+   * The model of each task; `summary` serves a separate summary call where there is one, `judge`
+   * is the command line's eval judge (REVUE_JUDGE_MODEL), never a repository's choice.
+   */
+  tasks: Readonly<{ review: string; conversation: string; summary: string; judge: string }>;
   /** Asked when a task's model is overloaded (529, 503) or unavailable; same provider. */
   fallback: string | undefined;
   /** Models a repository's `.github/revue.yml` may choose: the task models, the fallback, REVUE_ALLOWED_MODELS. */
   allowed: readonly string[];
-  /** Price of every allowed model, dollars per million tokens. */
+  /** Price of every allowed model and of the judge, dollars per million tokens. */
   prices: Readonly<Record<string, ModelPrice>>;
   /** Overrides the provider's default for Messages-API structured outputs (REVUE_STRUCTURED_OUTPUTS). */
   structuredOutputs: boolean | undefined;
@@ -74,6 +77,7 @@ const modelEnvSchema = z.object({
   REVUE_CONVERSATION_MODEL: modelName.optional(),
   REVUE_SUMMARY_MODEL: modelName.optional(),
   REVUE_FALLBACK_MODEL: modelName.optional(),
+  REVUE_JUDGE_MODEL: modelName.optional(),
   REVUE_ALLOWED_MODELS: z
     .string()
     .transform((value) =>
@@ -205,10 +209,14 @@ export function readModelConfig(env: Record<string, string>): ModelConfigResult 
     review,
     conversation: e.REVUE_CONVERSATION_MODEL ?? review,
     summary: e.REVUE_SUMMARY_MODEL ?? review,
+    judge: e.REVUE_JUDGE_MODEL ?? review,
   };
+  // The eval judge is the operator's, for `revue eval`: a repository cannot choose it.
   const allowed = [
     ...new Set([
-      ...Object.values(tasks),
+      tasks.review,
+      tasks.conversation,
+      tasks.summary,
       ...(e.REVUE_FALLBACK_MODEL ? [e.REVUE_FALLBACK_MODEL] : []),
       ...(e.REVUE_ALLOWED_MODELS ?? []),
     ]),
@@ -223,7 +231,7 @@ export function readModelConfig(env: Record<string, string>): ModelConfigResult 
       : undefined;
   const prices: Record<string, ModelPrice> = {};
   const unpriced: string[] = [];
-  for (const model of allowed) {
+  for (const model of new Set([...allowed, tasks.judge])) {
     const known =
       e.REVUE_MODEL_PRICES?.[model] ??
       (model === review ? legacy : undefined) ??

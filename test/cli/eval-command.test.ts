@@ -1,12 +1,16 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import nock from "nock";
 import { beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_MODEL } from "../../src/config/read-model-config.ts";
 import { runEvalCommand } from "../../src/cli/eval-command.ts";
 import { migrateToLatest } from "../../src/db/migrate.ts";
 import { openDatabase } from "../../src/db/open-database.ts";
 import type { GenerateRequest } from "../../src/model/structured-model.ts";
 import type { ModelReview } from "../../src/review/review-output.ts";
+import { FakeAnthropic } from "../helpers/fake-anthropic.ts";
+import { ANTHROPIC_TEST_URL } from "../helpers/revue-harness.ts";
 import { createStandInModel } from "../helpers/stand-in-model.ts";
 import { makeGitRepository } from "./make-git-repository.ts";
 
@@ -73,6 +77,7 @@ function judgeWith(answers: Record<string, number | null>) {
 }
 
 let casesFile: string;
+let oneCaseFile: string;
 let dataDir: string;
 
 beforeAll(() => {
@@ -91,6 +96,7 @@ beforeAll(() => {
   const folder = mkdtempSync(path.join(tmpdir(), "revue-eval-"));
   dataDir = path.join(folder, "data");
   casesFile = path.join(folder, "cases.json");
+  oneCaseFile = path.join(folder, "one-case.json");
   const local = (head: string) => ({
     repository: path.relative(folder, repo.root),
     base: "main",
@@ -119,6 +125,16 @@ beforeAll(() => {
           { comment: GOLDEN.c1, severity: "Critical" },
           { comment: GOLDEN.c2, severity: "Medium" },
         ],
+      },
+    ]),
+  );
+  writeFileSync(
+    oneCaseFile,
+    JSON.stringify([
+      {
+        pr_title: "Retries",
+        ...local("case-b"),
+        comments: [{ comment: GOLDEN.b1, severity: "Medium" }],
       },
     ]),
   );
@@ -224,5 +240,51 @@ describe("revue eval", () => {
     const missing = await runEval(["--compare", "first", "nope"], SECOND);
     expect(missing.status).toBe(1);
     expect(missing.out.stderr).toContain("--compare: no eval run nope");
+  });
+});
+
+describe("revue eval's judge", () => {
+  it("asks REVUE_JUDGE_MODEL, prices it, and names it in the report", async () => {
+    nock.disableNetConnect();
+    // The models built from configuration, over the Messages API: the review, then the judge.
+    const anthropic = new FakeAnthropic([
+      {
+        review: {
+          summary: { walkthrough: "", files: [], risk: "low", riskReason: "" },
+          findings: REVIEWS["retry.ts"]!,
+        },
+        usage: { cache_read_input_tokens: 0 },
+      },
+      // A `text` reply bills the default usage, with 1,500 cache-read tokens.
+      { text: JSON.stringify({ reasoning: "finding 2 says it", found: true, finding: 2 }) },
+    ]);
+    anthropic.install();
+    const out = { stdout: "", stderr: "" };
+    try {
+      const status = await runEvalCommand([oneCaseFile, "--no-context"], {
+        cwd: path.dirname(oneCaseFile),
+        env: {
+          ANTHROPIC_API_KEY: "sk-test",
+          ANTHROPIC_BASE_URL: ANTHROPIC_TEST_URL,
+          REVUE_MODEL_MAX_RETRIES: "0",
+          REVUE_JUDGE_MODEL: "claude-haiku-4-5",
+          REVUE_DATA_DIR: dataDir,
+        },
+        stdout: (text) => (out.stdout += text),
+        stderr: (text) => (out.stderr += text),
+      });
+      expect(status, out.stderr).toBe(0);
+    } finally {
+      nock.cleanAll();
+      nock.enableNetConnect();
+    }
+    expect(anthropic.requests.map((r) => r.model)).toEqual([DEFAULT_MODEL, "claude-haiku-4-5"]);
+    expect(out.stdout).toContain(`review model ${DEFAULT_MODEL} · judge model claude-haiku-4-5`);
+    const row = out.stdout.split("\n").find((l) => l.startsWith("Retries"))!;
+    expect(row.split(/\s+/).slice(-6)).toEqual(["1", "3", "1", "0.333", "1.000", "0.500"]);
+    // The review: 1,000 input and 200 output tokens at Sonnet's $3/$15 per million ($0.006). The
+    // judge: those and 1,500 cache-read tokens at Haiku's $1/$5 ($0.00215); at Sonnet's price it
+    // would be $0.00645.
+    expect(out.stdout).toContain("tokens: review 1200, judge 2700 · cost $0.0082");
   });
 });

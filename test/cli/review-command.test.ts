@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { Ajv } from "ajv";
@@ -225,6 +226,28 @@ describe("revue review on a local branch", () => {
 });
 
 describe("the revue command", () => {
+  it("prints both commands' usage with every flag for --help", async () => {
+    const bin = new URL("../../src/bin/revue.mjs", import.meta.url).pathname;
+    // Through a symlink, as npx and npm's bin links start it (it once exited doing nothing then).
+    const link = path.join(mkdtempSync(path.join(tmpdir(), "revue-bin-")), "revue");
+    symlinkSync(bin, link);
+    const { stdout } = await promisify(execFile)(process.execPath, [link, "--help"]);
+    for (const flag of [
+      "--base REF",
+      "--pr URL",
+      "--post",
+      "--sarif FILE",
+      "--json",
+      "--no-context",
+    ]) {
+      expect(stdout).toMatch(new RegExp(`usage: revue review[\\s\\S]*\\n  ${flag} `));
+    }
+    for (const flag of ["--name NAME", "--compare A B", "--no-context", "--verbose", "--help"]) {
+      expect(stdout).toMatch(new RegExp(`usage: revue eval[\\s\\S]*\\n  ${flag} `));
+    }
+    expect(stdout).toMatch(/\n {2}--verbose [\s\S]*usage: revue eval/);
+  });
+
   it("says git is missing when it is not on PATH", async () => {
     const bin = new URL("../../src/bin/revue.mjs", import.meta.url).pathname;
     const result = await promisify(execFile)(process.execPath, [bin, "review"], {

@@ -93,8 +93,9 @@ describe("revue review --pr", () => {
       ANTHROPIC_API_KEY: "sk-test",
       GITHUB_TOKEN: "ghp_personal",
     });
-    expect(await posting.status).toBe(2);
-    expect(posting.out.stderr).toContain("--post is not available yet");
+    // A personal token does not post: --post acts as the GitHub App only.
+    expect(await posting.status).toBe(1);
+    expect(posting.out.stderr).toContain("--post posts as Revue's GitHub App and needs APP_ID");
     expect(github.requests).toEqual([]);
   });
 });

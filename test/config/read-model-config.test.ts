@@ -29,6 +29,7 @@ describe("readModelConfig", () => {
       review: DEFAULT_MODEL,
       conversation: DEFAULT_MODEL,
       summary: DEFAULT_MODEL,
+      judge: DEFAULT_MODEL,
     });
     expect(config.configured).toBe(true);
     expect(config.prices[DEFAULT_MODEL]).toEqual({ input: 2, output: 10 });
@@ -48,6 +49,7 @@ describe("readModelConfig", () => {
       review: "claude-opus-4-6",
       conversation: "claude-haiku-4-5",
       summary: "claude-opus-4-6",
+      judge: "claude-opus-4-6",
     });
     expect(config.fallback).toBe("claude-sonnet-4-6");
     expect(config.allowed).toEqual([
@@ -137,6 +139,28 @@ describe("readModelConfig", () => {
         /^REVUE_MODEL_PRICES: no price for gpt-5.1, gpt-5-mini; .*e\.g\. REVUE_MODEL_PRICES=\{"gpt-5.1"/,
       ),
     ]);
+  });
+
+  it("reads the eval judge's model, prices it, and keeps it out of what a repository may choose", () => {
+    const config = configOf({
+      ANTHROPIC_API_KEY: "sk-ant-test",
+      REVUE_JUDGE_MODEL: "claude-haiku-4-5",
+    });
+    expect(config.tasks.judge).toBe("claude-haiku-4-5");
+    expect(config.tasks.review).toBe(DEFAULT_MODEL);
+    expect(config.prices["claude-haiku-4-5"]).toEqual({ input: 1, output: 5 });
+    expect(config.allowed).toEqual([DEFAULT_MODEL]);
+    expect(problemsOf({ REVUE_JUDGE_MODEL: "  " })).toEqual([
+      expect.stringMatching(/^REVUE_JUDGE_MODEL: /),
+    ]);
+    expect(
+      problemsOf({
+        REVUE_PROVIDER: "openai",
+        REVUE_MODEL: "gpt-5.1",
+        REVUE_JUDGE_MODEL: "gpt-5-mini",
+        REVUE_MODEL_PRICES: '{"gpt-5.1":{"input":1.25,"output":10}}',
+      }),
+    ).toEqual([expect.stringMatching(/^REVUE_MODEL_PRICES: no price for gpt-5-mini; /)]);
   });
 
   it("fails readConfig at start with the model's problems beside the others", () => {

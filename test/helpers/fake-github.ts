@@ -128,6 +128,8 @@ export class FakeGitHub {
   /** How GitHub answers a redelivery request (202 accepted; 422 when it is too old to redeliver). */
   redeliveryStatus = 202;
   onRedeliver: (attempt: FakeGitHub["hookDeliveries"][number]) => void = () => {};
+  /** The App's installation on this repository (`GET /repos/{owner}/{repo}/installation`); null: not installed (404). */
+  installationId: number | null = 2;
   private nextId = 1000;
   /** Where clients reach this fake; pagination links point here. */
   private baseUrl = GITHUB_API;
@@ -262,6 +264,23 @@ export class FakeGitHub {
           token: "ghs_installationtoken",
           expires_at: new Date(Date.now() + 3600_000).toISOString(),
           permissions: {},
+        },
+      ];
+    });
+    route("GET", `${repoPath}/installation`, (path) => {
+      record("GET", path, null);
+      if (this.installationId === null) return [404, { message: "Not Found" }];
+      return [
+        200,
+        {
+          id: this.installationId,
+          account: { login: this.owner, id: 1, type: "User" },
+          app_id: 1,
+          app_slug: this.slug,
+          target_type: "User",
+          permissions: { pull_requests: "write", contents: "read" },
+          events: ["pull_request"],
+          repository_selection: "selected",
         },
       ];
     });
