@@ -17,23 +17,31 @@ import { readDiffNames, type DiffNames } from "./read-diff-names.ts";
 import { resolveDefinitions } from "./resolve-definitions.ts";
 import {
   findByIdentifiers,
+  findDefinitionsInRanges,
+  findImportingCallers,
   findNamedDefinitions,
+  findReexporters,
   findReferences,
   findSimilar,
-  findSymbolsInRanges,
   type FoundChunk,
 } from "../code-index/search-code-index.ts";
+import { readFileGraph } from "../code-index/read-file-graph.ts";
+import { rankByFileGraph } from "./rank-by-file-graph.ts";
 
 export type FusionWeights = Record<keyof RetrievedContext["rankings"], number>;
 
 /**
  * How much each retriever counts in the fusion. Definitions and callers are what a reviewer needs
- * most; similar code and identifier hits fill in. Chosen on bench/retrieval-quality-bench.ts (equal
- * weights put the fused result below the symbol table alone there), so not independently validated.
+ * most; similar code and identifier hits fill in. Definitions, references, similar and identifiers
+ * were chosen on bench/retrieval-quality-bench.ts (equal weights put the fused result below the
+ * symbol table alone there); callers and graph were added after, at the weight of references and
+ * above, so none is independently validated.
  */
 export const DEFAULT_FUSION_WEIGHTS: FusionWeights = {
   definitions: 3,
+  callers: 2,
   references: 1,
+  graph: 1,
   similar: 0.5,
   identifiers: 0.5,
 };
@@ -42,6 +50,13 @@ export const DEFAULT_FUSION_WEIGHTS: FusionWeights = {
 const PER_RETRIEVER = 20;
 /** Names looked up; a diff using hundreds of names gets its most frequent ones. */
 const MAX_NAMES = 60;
+/** Changed definitions whose callers are looked up, and callers kept per definition. */
+const MAX_CHANGED_DEFINITIONS = 12;
+const CALLERS_PER_DEFINITION = 4;
+/** The file graph's size bound: the heaviest edges of each kind (references, imports). */
+const MAX_GRAPH_EDGES = 20_000;
+/** Files the graph ranks highest that no other retriever found, looked into for definitions. */
+const GRAPH_NEIGHBOURS = 6;
 
 /** A retrieved chunk and why it is there ("definition of `X` used at src/a.ts:12"). */
 export type ReasonedChunk = FoundChunk & { reason: string };
@@ -50,21 +65,26 @@ export type RetrievedContext = {
   /**
    * Best first, without what the diff already shows: definitions resolved through the changed
    * files' imports, then the fused rest, with tests, fixtures, generated files and the diff's own
-   * files last.
+   * files last (tests and fixtures not last when the change itself only touches such files).
    */
   chunks: ReasonedChunk[];
   /** Each retriever's ranking (chunk ids), for measuring them apart. */
-  rankings: Record<"definitions" | "references" | "similar" | "identifiers", number[]>;
+  rankings: Record<
+    "definitions" | "callers" | "references" | "graph" | "similar" | "identifiers",
+    number[]
+  >;
 };
 
 /** Tests, fixtures, mocks, snapshots, examples and generated code: rarely what a change calls. */
 const SECONDARY_PATH =
-  /(^|\/)(tests?|__tests__|spec|specs|fixtures?|__fixtures__|__mocks__|mocks?|testdata|examples?|__snapshots__|generated)\/|\.(test|spec)\.[a-z]+$|_test\.(go|py)$|(^|\/)test_[^/]*\.py$/;
+  /(^|\/)(tests?|__tests__|spec|specs|fixtures?|__fixtures__|__mocks__|mocks?|testdata|examples?|__snapshots__|generated)\/|\.(test|spec)\.[a-z]+$|_test\.(go|py)$|(^|\/)test_[^/]*\.py$|\.generated\.[a-z]+$|\.pb\.go$|_pb2\.py$/;
 
 /**
  * Retrieves the code a reviewer of `names` needs: the definitions of the names the change uses
- * (resolved through the changed files' recorded imports first, resolve-definitions.ts),
- * the places that reference what it declares or modifies, similar code (vector search) and exact
+ * (resolved through the changed files' recorded imports first, resolve-definitions.ts), the
+ * callers, in other files importing it, of each definition the diff changes, the places that
+ * reference what it declares or modifies, the files the code's graph ranks closest to the change
+ * (personalised PageRank, rank-by-file-graph.ts), similar code (vector search) and exact
  * identifiers (full-text search), fused by reciprocal rank, minus the lines the diff shows.
  * Returns nothing when the repository has no index built with `embedder`'s model.
  */
@@ -73,11 +93,18 @@ export async function retrieveContext(
   embedder: Embedder,
   scope: RepositoryScope,
   names: DiffNames,
-  options: { limit?: number; signal?: AbortSignal; weights?: FusionWeights } = {},
+  options: { limit?: number; signal?: AbortSignal; weights?: Partial<FusionWeights> } = {},
 ): Promise<RetrievedContext> {
   const empty: RetrievedContext = {
     chunks: [],
-    rankings: { definitions: [], references: [], similar: [], identifiers: [] },
+    rankings: {
+      definitions: [],
+      callers: [],
+      references: [],
+      graph: [],
+      similar: [],
+      identifiers: [],
+    },
   };
   const state = await readIndexState(db, scope);
   if (!state || state.embedding_model !== embedder.model || state.chunks === 0) return empty;
@@ -86,24 +113,28 @@ export async function retrieveContext(
   const frequent = new Set(used);
   const uses = names.uses.filter((use) => use.qualifier !== null || frequent.has(use.name));
   const modified = new Set(names.declared);
+  const changedDefinitions: { name: string; path: string; line: number }[] = [];
   for (const [path, ranges] of names.shownRanges) {
-    for (const symbol of await findSymbolsInRanges(db, scope, path, ranges)) {
-      if (!symbol.includes(".")) modified.add(symbol);
+    for (const definition of await findDefinitionsInRanges(db, scope, path, ranges)) {
+      modified.add(definition.name);
+      changedDefinitions.push(definition);
     }
   }
   const [vector] = names.changedText.trim()
     ? await embedder.embed([names.changedText], { signal: options.signal })
     : [];
-  const [definitions, references, similar, identifiers] = await Promise.all([
+  const [definitions, callers, references, similar, identifiers, graphEdges] = await Promise.all([
     resolveDefinitions(db, scope, uses, {
       perName: 2,
       addedImports: await resolveAddedImports(db, scope, names.addedImports),
     }),
+    findCallers(db, scope, changedDefinitions.slice(0, MAX_CHANGED_DEFINITIONS)),
     findReferences(db, scope, [...modified].slice(0, MAX_NAMES), PER_RETRIEVER),
     vector
       ? findSimilar(db, scope, { model: embedder.model, vector }, PER_RETRIEVER)
       : Promise.resolve([]),
     findByIdentifiers(db, scope, used, PER_RETRIEVER),
+    readFileGraph(db, scope, { mentioned: used, maxEdges: MAX_GRAPH_EDGES }),
   ]);
 
   // A name the imports resolve has one definition; other definitions of the same name (another
@@ -119,6 +150,13 @@ export async function retrieveContext(
       .map((chunk) => chunk.id)
       .filter((id) => !resolvedIds.has(id)),
   );
+
+  // Tests and fixtures go last, unless the change is about them (it touches nothing else).
+  const changedPaths = [...names.changedPaths];
+  const aboutSecondary =
+    changedPaths.length > 0 && changedPaths.every((path) => SECONDARY_PATH.test(path));
+  const secondaryPath = (path: string) =>
+    names.changedPaths.has(path) || (!aboutSecondary && SECONDARY_PATH.test(path));
 
   const byId = new Map<number, FoundChunk>();
   const shown = (chunk: FoundChunk) =>
@@ -136,6 +174,9 @@ export async function retrieveContext(
     const how = via === "import" ? "" : " (matched by name)";
     because(chunk, `definition of \`${name}\`${how} used at ${use.path}:${use.line}`);
   }
+  for (const { chunk, definition } of callers) {
+    because(chunk, `caller of \`${definition.name}\` (${definition.path}:${definition.line})`);
+  }
   for (const chunk of references) {
     const name = [...modified].find((declared) => chunk.content.includes(declared));
     because(chunk, name ? `uses \`${name}\`, which the change modifies` : "caller of changed code");
@@ -150,23 +191,34 @@ export async function retrieveContext(
   const resolved = ranking(
     definitions.filter(({ via }) => via === "import").map(({ chunk }) => chunk),
   );
-  const rankings = {
+  const rankings: RetrievedContext["rankings"] = {
     definitions: ranking(definitions.map(({ chunk }) => chunk)).slice(0, PER_RETRIEVER),
+    callers: ranking(callers.map(({ chunk }) => chunk)),
     references: ranking(references),
+    graph: [],
     similar: ranking(similar),
     identifiers: ranking(identifiers),
   };
-  const weights = options.weights ?? DEFAULT_FUSION_WEIGHTS;
-  const fused = fuseRankings([
-    { ids: rankings.definitions, weight: weights.definitions },
-    { ids: rankings.references, weight: weights.references },
-    { ids: rankings.similar, weight: weights.similar },
-    { ids: rankings.identifiers, weight: weights.identifiers },
-  ]);
-  const secondary = (id: number) => {
-    const path = byId.get(id)!.path;
-    return SECONDARY_PATH.test(path) || names.changedPaths.has(path);
-  };
+
+  const graph = await rankByFileGraph(db, scope, {
+    edges: graphEdges,
+    changedPaths,
+    definitionPaths: definitions.map(({ chunk }) => chunk.path),
+    candidates: [...byId.values()],
+    skipPath: (path) => secondaryPath(path) || names.removedPaths.has(path),
+    neighbours: GRAPH_NEIGHBOURS,
+  });
+  for (const { chunk, reason } of graph.neighbours) because(chunk, reason);
+  rankings.graph = ranking(graph.ranked).slice(0, PER_RETRIEVER);
+
+  const weights = { ...DEFAULT_FUSION_WEIGHTS, ...options.weights };
+  const fused = fuseRankings(
+    (Object.keys(rankings) as (keyof typeof rankings)[]).map((key) => ({
+      ids: rankings[key],
+      weight: weights[key],
+    })),
+  );
+  const secondary = (id: number) => secondaryPath(byId.get(id)!.path);
   const rest = fused.map(({ id }) => id).filter((id) => !resolved.includes(id));
   const ordered = [
     ...new Set(resolved),
@@ -179,6 +231,37 @@ export async function retrieveContext(
       .map((id) => ({ ...byId.get(id)!, reason: reasons.get(id)! })),
     rankings,
   };
+}
+
+/**
+ * The callers of each changed definition: chunks of other files that reference it and import it
+ * from its file or from a barrel re-exporting that file. Callers of earlier definitions first.
+ */
+async function findCallers(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  changed: { name: string; path: string; line: number }[],
+): Promise<{ chunk: FoundChunk; definition: { name: string; path: string; line: number } }[]> {
+  const barrels = new Map<string, Promise<string[]>>();
+  const found = await Promise.all(
+    changed.map(async (definition) => {
+      let reexporters = barrels.get(definition.path);
+      if (reexporters === undefined) {
+        reexporters = findReexporters(db, scope, definition.path);
+        barrels.set(definition.path, reexporters);
+      }
+      const paths = [definition.path, ...(await reexporters)];
+      const chunks = await findImportingCallers(
+        db,
+        scope,
+        definition.name,
+        paths,
+        CALLERS_PER_DEFINITION,
+      );
+      return chunks.map((chunk) => ({ chunk, definition }));
+    }),
+  );
+  return found.flat();
 }
 
 /**

@@ -47,7 +47,13 @@ describe("personalizedPageRank", () => {
   });
 
   it("splits the restart between seeds by weight and refuses no seed", () => {
-    const rank = personalizedPageRank([], new Map([["a", 3], ["b", 1]]));
+    const rank = personalizedPageRank(
+      [],
+      new Map([
+        ["a", 3],
+        ["b", 1],
+      ]),
+    );
     expect(rank.get("a")).toBeCloseTo(0.75, 9);
     expect(() => personalizedPageRank([edge("a", "b")], new Map())).toThrow(/seeds/);
   });
