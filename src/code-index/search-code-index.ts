@@ -68,7 +68,8 @@ export async function findDefinitions(
 
 /**
  * Chunks that define any of `names`, each with the name it defines, those defining earlier names
- * first; up to `perName` chunks per name. With `path`, only chunks of that file.
+ * first; up to `perName` chunks per name. With `path`, only chunks of that file, or with a `path`
+ * ending in `/` (a package folder, as Go and Java imports resolve), of the files directly in it.
  */
 export async function findNamedDefinitions(
   db: CodeIndexDatabase,
@@ -89,7 +90,13 @@ export async function findNamedDefinitions(
     .where(inRepository(scope, "c"))
     .where("s.role", "=", "definition")
     .where("s.name", "in", names);
-  if (options.path !== undefined) ranked = ranked.where("c.path", "=", options.path);
+  const path = options.path;
+  if (path?.endsWith("/")) {
+    // A package folder (a Go or Java package import): the files directly in it.
+    ranked = ranked.where(
+      sql<boolean>`left(c.path, ${path.length}) = ${path} and strpos(substr(c.path, ${path.length + 1}), '/') = 0`,
+    );
+  } else if (path !== undefined) ranked = ranked.where("c.path", "=", path);
   // At most `perName` rows per name leave the database: a name like `get` may be defined 1,000 times.
   const rows = await db
     .selectFrom(ranked.as("r"))

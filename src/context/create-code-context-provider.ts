@@ -250,7 +250,9 @@ async function findCallers(
         reexporters = findReexporters(db, scope, definition.path);
         barrels.set(definition.path, reexporters);
       }
-      const paths = [definition.path, ...(await reexporters)];
+      // Go and Java import a package: its folder, written `dir/` (resolve-import.ts).
+      const folder = `${definition.path.slice(0, definition.path.lastIndexOf("/") + 1)}`;
+      const paths = [definition.path, ...(await reexporters), ...(folder ? [folder] : [])];
       const chunks = await findImportingCallers(
         db,
         scope,
