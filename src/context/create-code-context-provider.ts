@@ -1,5 +1,6 @@
 import type { Database } from "../db/open-database.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
+import type { Octokit } from "../github/github-types.ts";
 import { codeIndexDatabase, type CodeIndexDatabase } from "../code-index/code-index-tables.ts";
 import {
   readFileHashes,
@@ -12,7 +13,8 @@ import { readModuleSettings, resolveImport } from "../code-index/resolve-import.
 import type { FoundImport } from "../code-index/search-imports.ts";
 import type { ContextProvider } from "../review/review-extensions.ts";
 import { fuseRankings } from "./fuse-rankings.ts";
-import { packContext } from "./pack-context.ts";
+import { packContext, type ContextChunk } from "./pack-context.ts";
+import { applyBaseOverlay, readBaseOverlay, type ChunkFile } from "./read-base-overlay.ts";
 import { readDiffNames, type DiffNames } from "./read-diff-names.ts";
 import { resolveDefinitions } from "./resolve-definitions.ts";
 import {
@@ -302,38 +304,62 @@ async function resolveAddedImports(
 /**
  * The review pipeline's context slot, filled from the codebase index: retrieved chunks rendered
  * as `### path:start-end` blocks within the token budget. A repository without an index gets
- * empty context at the cost of one indexed lookup. Never fails a review: a retrieval error is
- * logged and the review goes on without context.
+ * empty context at the cost of one indexed lookup. With `base`, when the pull request's base is
+ * not the commit the index holds, the files that differ between them are read at the base and
+ * replace the index's chunks of those files (up to MAX_BASE_FILES; beyond, the context's first
+ * line says which commit it reflects). Never fails a review: a retrieval error is logged and the
+ * review goes on without context; a failure to read the base leaves the index's context, saying so.
  */
 export function createCodeContextProvider(deps: {
   db: Database;
   embedder: Embedder;
+  base?: { auth: (installationId: number) => Promise<Octokit>; chunkFile: ChunkFile };
 }): ContextProvider {
   const db = codeIndexDatabase(deps.db);
   return async (scope, budgetTokens) => {
     try {
       const started = Date.now();
-      const retrieved = await retrieveContext(
-        db,
-        deps.embedder,
-        { installationId: scope.installationId, repositoryId: scope.repositoryId },
-        readDiffNames(scope.files),
-      );
-      const packed = packContext(
-        retrieved.chunks.map((chunk) => ({
-          path: chunk.path,
-          startLine: chunk.start_line,
-          endLine: chunk.end_line,
-          content: chunk.content,
-          reason: chunk.reason,
-        })),
-        budgetTokens,
-      );
+      const repository = { installationId: scope.installationId, repositoryId: scope.repositoryId };
+      const names = readDiffNames(scope.files);
+      const retrieved = await retrieveContext(db, deps.embedder, repository, names);
+      let chunks: ContextChunk[] = retrieved.chunks.map((chunk) => ({
+        path: chunk.path,
+        startLine: chunk.start_line,
+        endLine: chunk.end_line,
+        content: chunk.content,
+        reason: chunk.reason,
+      }));
+      let note: string | null = null;
+      const indexed = deps.base ? (await readIndexState(db, repository))?.commit_sha : null;
+      if (deps.base && indexed && retrieved.chunks.length > 0) {
+        try {
+          const overlay = await readBaseOverlay(
+            { octokit: await deps.base.auth(scope.installationId), chunkFile: deps.base.chunkFile },
+            { owner: scope.owner, repo: scope.repo },
+            { indexed, base: scope.baseSha },
+          );
+          if (overlay) {
+            chunks = applyBaseOverlay(
+              chunks,
+              overlay,
+              names.uses,
+              names.changedPaths,
+              scope.baseSha,
+            );
+            note = overlay.note;
+          }
+        } catch (error) {
+          scope.log.warn({ err: error }, "could not read the base's files; context is the index's");
+          note = `Repository context reflects commit ${indexed.slice(0, 7)} (the index), not the pull request's base ${scope.baseSha.slice(0, 7)}: the base's files could not be read.`;
+        }
+      }
+      const packed = packContext(chunks, budgetTokens);
       scope.log.info(
-        { chunks: packed.used.length, files: packed.files.length, ms: Date.now() - started },
+        { chunks: packed.used.length, files: packed.files.length, ms: Date.now() - started, note },
         "codebase context retrieved",
       );
-      return { text: packed.text, files: packed.files };
+      const text = note && packed.text ? `${note}\n\n${packed.text}` : packed.text;
+      return { text, files: packed.files };
     } catch (error) {
       scope.log.warn({ err: error }, "codebase context unavailable; reviewing without it");
       return { text: "", files: [] };
