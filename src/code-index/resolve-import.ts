@@ -1,7 +1,12 @@
 import { posix } from "node:path";
 
-/** `compilerOptions.baseUrl` and `paths` of the repository's root tsconfig.json / jsconfig.json. */
+/**
+ * `compilerOptions.baseUrl` and `paths` of the repository's root tsconfig.json / jsconfig.json,
+ * and the module path of its root go.mod.
+ */
 export type ModuleSettings = {
+  /** `module example.com/m` in the root go.mod: Go imports under it are folders of the repository. */
+  goModule?: string | null;
   baseUrl: string | null;
   paths: Record<string, string[]>;
   /** The folder `paths` targets are relative to: `baseUrl`, or the config's folder without it. */
@@ -17,8 +22,10 @@ const SCRIPT_EXTENSIONS = [".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx"
  * bundler resolution would find it among `files`: relative paths, then tsconfig `paths` patterns,
  * then `baseUrl`; each tried as written, with a script extension (`./a.js` may name `a.ts`), and
  * as a folder's `index`. Python: relative (`.`, `..mod`) and package-local dotted modules, as
- * `mod.py` or `mod/__init__.py`, from the importing file's folder or the root (or `src/`). Null
- * for packages outside the repository. Pure.
+ * `mod.py` or `mod/__init__.py`, from the importing file's folder or the root (or `src/`). Go: a
+ * package under go.mod's module path, as its folder written `dir/` (a package is every .go file
+ * directly in it). Java: `a.b.C` as a/b/C.java and `a.b.*` as the folder `a/b/`, under any source
+ * root (`src/main/java/`, a module's folder). Null for packages outside the repository. Pure.
  */
 export function resolveImport(
   fromPath: string,
@@ -27,6 +34,8 @@ export function resolveImport(
   settings: ModuleSettings,
 ): string | null {
   if (fromPath.endsWith(".py")) return resolvePython(fromPath, specifier, files);
+  if (fromPath.endsWith(".go")) return resolveGo(specifier, files, settings.goModule ?? null);
+  if (fromPath.endsWith(".java")) return resolveJava(fromPath, specifier, files);
   const directory = posix.dirname(fromPath);
   if (specifier.startsWith(".")) return resolveScript(posix.join(directory, specifier), files);
   for (const [pattern, targets] of Object.entries(settings.paths)) {
@@ -82,6 +91,78 @@ function resolvePython(fromPath: string, specifier: string, files: ReadonlySet<s
     }
   }
   return null;
+}
+
+/** Per set of files, the folders holding files of an extension: built once, read per import. */
+const foldersByFiles = new WeakMap<ReadonlySet<string>, Map<string, Set<string>>>();
+
+function foldersWith(files: ReadonlySet<string>, extension: string): Set<string> {
+  let byExtension = foldersByFiles.get(files);
+  if (byExtension === undefined) {
+    byExtension = new Map();
+    foldersByFiles.set(files, byExtension);
+  }
+  let folders = byExtension.get(extension);
+  if (folders === undefined) {
+    folders = new Set();
+    for (const file of files) if (file.endsWith(extension)) folders.add(posix.dirname(file));
+    byExtension.set(extension, folders);
+  }
+  return folders;
+}
+
+function resolveGo(specifier: string, files: ReadonlySet<string>, module: string | null) {
+  if (module === null) return null;
+  const folder =
+    specifier === module
+      ? "."
+      : specifier.startsWith(`${module}/`)
+        ? specifier.slice(module.length + 1)
+        : null;
+  if (folder === null || !foldersWith(files, ".go").has(folder)) return null;
+  return `${folder}/`;
+}
+
+function resolveJava(fromPath: string, specifier: string, files: ReadonlySet<string>) {
+  const wildcard = specifier.endsWith(".*");
+  const relative = specifier.replace(/\.\*$/, "").split(".").join("/");
+  const folders = foldersWith(files, ".java");
+  // Source roots: where the importing file's own package starts, then any folder that fits.
+  const matches = (folder: string) => folder === relative || folder.endsWith(`/${relative}`);
+  if (wildcard) {
+    const found = [...folders].filter(matches).sort(byCloseness(fromPath));
+    if (found.length > 0) return `${found[0]}/`;
+    // `import static a.b.C.*`: the members of the class in a/b/C.java.
+  }
+  const file = `${relative}.java`;
+  const classFolder = posix.dirname(file);
+  const found = [...folders]
+    .filter((folder) =>
+      classFolder === "." ? false : folder === classFolder || folder.endsWith(`/${classFolder}`),
+    )
+    .map((folder) => `${folder.slice(0, folder.length - classFolder.length)}${file}`)
+    .filter((path) => files.has(path))
+    .sort(byCloseness(fromPath));
+  return found[0] ?? null;
+}
+
+/** Shorter paths sharing more leading folders with `fromPath` first: the same module's source root. */
+function byCloseness(fromPath: string) {
+  const shared = (path: string) => {
+    const a = fromPath.split("/");
+    const b = path.split("/");
+    let count = 0;
+    while (count < a.length && count < b.length && a[count] === b[count]) count++;
+    return count;
+  };
+  return (left: string, right: string) =>
+    shared(right) - shared(left) || left.length - right.length || (left < right ? -1 : 1);
+}
+
+/** The module path of a go.mod text (`module example.com/m`), or null. Pure. */
+export function readGoModule(text: string): string | null {
+  const match = /^\s*module\s+"?([^\s"]+)"?/m.exec(text);
+  return match ? match[1]! : null;
 }
 
 /**

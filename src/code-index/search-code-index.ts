@@ -68,7 +68,8 @@ export async function findDefinitions(
 
 /**
  * Chunks that define any of `names`, each with the name it defines, those defining earlier names
- * first; up to `perName` chunks per name. With `path`, only chunks of that file.
+ * first; up to `perName` chunks per name. With `path`, only chunks of that file, or with a `path`
+ * ending in `/` (a package folder, as Go and Java imports resolve), of the files directly in it.
  */
 export async function findNamedDefinitions(
   db: CodeIndexDatabase,
@@ -89,7 +90,13 @@ export async function findNamedDefinitions(
     .where(inRepository(scope, "c"))
     .where("s.role", "=", "definition")
     .where("s.name", "in", names);
-  if (options.path !== undefined) ranked = ranked.where("c.path", "=", options.path);
+  const path = options.path;
+  if (path?.endsWith("/")) {
+    // A package folder (a Go or Java package import): the files directly in it.
+    ranked = ranked.where(
+      sql<boolean>`left(c.path, ${path.length}) = ${path} and strpos(substr(c.path, ${path.length + 1}), '/') = 0`,
+    );
+  } else if (path !== undefined) ranked = ranked.where("c.path", "=", path);
   // At most `perName` rows per name leave the database: a name like `get` may be defined 1,000 times.
   const rows = await db
     .selectFrom(ranked.as("r"))
@@ -241,4 +248,104 @@ function distinctChunks<T extends FoundChunk>(rows: T[]): FoundChunk[] {
     });
   }
   return out;
+}
+
+/**
+ * The definitions of `path` whose chunks overlap the given old-side line ranges: each name (not
+ * `Class.method` forms) with the first line of its chunk. What a diff changes, signature or body.
+ */
+export async function findDefinitionsInRanges(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  path: string,
+  ranges: [number, number][],
+): Promise<{ name: string; path: string; line: number }[]> {
+  if (ranges.length === 0) return [];
+  const rows = await db
+    .selectFrom("code_symbols as s")
+    .innerJoin("code_chunks as c", "c.id", "s.chunk_id")
+    .select(["s.name", "c.path", "c.start_line"])
+    .where(inRepository(scope, "s"))
+    .where(inRepository(scope, "c"))
+    .where("s.role", "=", "definition")
+    .where("c.path", "=", path)
+    .where((eb) =>
+      eb.or(
+        ranges.map(([start, end]) =>
+          eb.and([eb("c.start_line", "<=", end), eb("c.end_line", ">=", start)]),
+        ),
+      ),
+    )
+    .orderBy("c.start_line")
+    .orderBy("s.name")
+    .execute();
+  const seen = new Set<string>();
+  return rows
+    .filter((row) => !row.name.includes(".") && !seen.has(row.name) && seen.add(row.name))
+    .map((row) => ({ name: row.name, path: row.path, line: row.start_line }));
+}
+
+/**
+ * Chunks of other files that reference `name` and whose file imports it from `paths` (the defining
+ * file, or a barrel re-exporting it): by name (`import { name }`, aliased too) or as a namespace
+ * (`import * as ns`, Go and Java package imports). What a change to `name` can break. Up to `limit`
+ * chunks, those referencing it most first. Scoped to the repository.
+ */
+export async function findImportingCallers(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  name: string,
+  paths: string[],
+  limit: number,
+): Promise<FoundChunk[]> {
+  if (paths.length === 0) return [];
+  return db
+    .selectFrom("code_symbols as s")
+    .innerJoin("code_chunks as c", "c.id", "s.chunk_id")
+    .select(CHUNK_COLUMNS)
+    .where(inRepository(scope, "s"))
+    .where(inRepository(scope, "c"))
+    .where("s.role", "=", "reference")
+    .where("s.name", "=", name)
+    .where("c.path", "not in", paths)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("code_imports as i")
+          .select("i.id")
+          .where("i.installation_id", "=", scope.installationId)
+          .where("i.repository_id", "=", scope.repositoryId)
+          .whereRef("i.path", "=", "c.path")
+          .where("i.target_path", "in", paths)
+          .where((eb) =>
+            eb.or([
+              eb.and([eb("i.kind", "in", ["named", "default"]), eb("i.imported_name", "=", name)]),
+              eb("i.kind", "=", "namespace"),
+            ]),
+          ),
+      ),
+    )
+    .groupBy(CHUNK_COLUMNS)
+    .orderBy(sql`count(*)`, "desc")
+    .orderBy("c.id")
+    .limit(limit)
+    .execute();
+}
+
+/** The files re-exporting something of `path` (`export { X } from`, `export * from`): barrels. */
+export async function findReexporters(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  path: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom("code_imports")
+    .select("path")
+    .distinct()
+    .where("installation_id", "=", scope.installationId)
+    .where("repository_id", "=", scope.repositoryId)
+    .where("target_path", "=", path)
+    .where("kind", "in", ["reexport", "reexport-all"])
+    .orderBy("path")
+    .execute();
+  return rows.map((row) => row.path);
 }

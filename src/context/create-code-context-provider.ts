@@ -1,5 +1,6 @@
 import type { Database } from "../db/open-database.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
+import type { Octokit } from "../github/github-types.ts";
 import { codeIndexDatabase, type CodeIndexDatabase } from "../code-index/code-index-tables.ts";
 import {
   readFileHashes,
@@ -12,28 +13,37 @@ import { readModuleSettings, resolveImport } from "../code-index/resolve-import.
 import type { FoundImport } from "../code-index/search-imports.ts";
 import type { ContextProvider } from "../review/review-extensions.ts";
 import { fuseRankings } from "./fuse-rankings.ts";
-import { packContext } from "./pack-context.ts";
+import { packContext, type ContextChunk } from "./pack-context.ts";
+import { applyBaseOverlay, readBaseOverlay, type ChunkFile } from "./read-base-overlay.ts";
 import { readDiffNames, type DiffNames } from "./read-diff-names.ts";
 import { resolveDefinitions } from "./resolve-definitions.ts";
 import {
   findByIdentifiers,
+  findDefinitionsInRanges,
+  findImportingCallers,
   findNamedDefinitions,
+  findReexporters,
   findReferences,
   findSimilar,
-  findSymbolsInRanges,
   type FoundChunk,
 } from "../code-index/search-code-index.ts";
+import { readFileGraph } from "../code-index/read-file-graph.ts";
+import { rankByFileGraph } from "./rank-by-file-graph.ts";
 
 export type FusionWeights = Record<keyof RetrievedContext["rankings"], number>;
 
 /**
  * How much each retriever counts in the fusion. Definitions and callers are what a reviewer needs
- * most; similar code and identifier hits fill in. Chosen on bench/retrieval-quality-bench.ts (equal
- * weights put the fused result below the symbol table alone there), so not independently validated.
+ * most; similar code and identifier hits fill in. Definitions, references, similar and identifiers
+ * were chosen on bench/retrieval-quality-bench.ts (equal weights put the fused result below the
+ * symbol table alone there); callers and graph were added after, at the weight of references and
+ * above, so none is independently validated.
  */
 export const DEFAULT_FUSION_WEIGHTS: FusionWeights = {
   definitions: 3,
+  callers: 2,
   references: 1,
+  graph: 1,
   similar: 0.5,
   identifiers: 0.5,
 };
@@ -42,6 +52,13 @@ export const DEFAULT_FUSION_WEIGHTS: FusionWeights = {
 const PER_RETRIEVER = 20;
 /** Names looked up; a diff using hundreds of names gets its most frequent ones. */
 const MAX_NAMES = 60;
+/** Changed definitions whose callers are looked up, and callers kept per definition. */
+const MAX_CHANGED_DEFINITIONS = 12;
+const CALLERS_PER_DEFINITION = 4;
+/** The file graph's size bound: the heaviest edges of each kind (references, imports). */
+const MAX_GRAPH_EDGES = 20_000;
+/** Files the graph ranks highest that no other retriever found, looked into for definitions. */
+const GRAPH_NEIGHBOURS = 6;
 
 /** A retrieved chunk and why it is there ("definition of `X` used at src/a.ts:12"). */
 export type ReasonedChunk = FoundChunk & { reason: string };
@@ -50,21 +67,26 @@ export type RetrievedContext = {
   /**
    * Best first, without what the diff already shows: definitions resolved through the changed
    * files' imports, then the fused rest, with tests, fixtures, generated files and the diff's own
-   * files last.
+   * files last (tests and fixtures not last when the change itself only touches such files).
    */
   chunks: ReasonedChunk[];
   /** Each retriever's ranking (chunk ids), for measuring them apart. */
-  rankings: Record<"definitions" | "references" | "similar" | "identifiers", number[]>;
+  rankings: Record<
+    "definitions" | "callers" | "references" | "graph" | "similar" | "identifiers",
+    number[]
+  >;
 };
 
 /** Tests, fixtures, mocks, snapshots, examples and generated code: rarely what a change calls. */
 const SECONDARY_PATH =
-  /(^|\/)(tests?|__tests__|spec|specs|fixtures?|__fixtures__|__mocks__|mocks?|testdata|examples?|__snapshots__|generated)\/|\.(test|spec)\.[a-z]+$|_test\.(go|py)$|(^|\/)test_[^/]*\.py$/;
+  /(^|\/)(tests?|__tests__|spec|specs|fixtures?|__fixtures__|__mocks__|mocks?|testdata|examples?|__snapshots__|generated)\/|\.(test|spec)\.[a-z]+$|_test\.(go|py)$|(^|\/)test_[^/]*\.py$|\.generated\.[a-z]+$|\.pb\.go$|_pb2\.py$/;
 
 /**
  * Retrieves the code a reviewer of `names` needs: the definitions of the names the change uses
- * (resolved through the changed files' recorded imports first, resolve-definitions.ts),
- * the places that reference what it declares or modifies, similar code (vector search) and exact
+ * (resolved through the changed files' recorded imports first, resolve-definitions.ts), the
+ * callers, in other files importing it, of each definition the diff changes, the places that
+ * reference what it declares or modifies, the files the code's graph ranks closest to the change
+ * (personalised PageRank, rank-by-file-graph.ts), similar code (vector search) and exact
  * identifiers (full-text search), fused by reciprocal rank, minus the lines the diff shows.
  * Returns nothing when the repository has no index built with `embedder`'s model.
  */
@@ -73,11 +95,18 @@ export async function retrieveContext(
   embedder: Embedder,
   scope: RepositoryScope,
   names: DiffNames,
-  options: { limit?: number; signal?: AbortSignal; weights?: FusionWeights } = {},
+  options: { limit?: number; signal?: AbortSignal; weights?: Partial<FusionWeights> } = {},
 ): Promise<RetrievedContext> {
   const empty: RetrievedContext = {
     chunks: [],
-    rankings: { definitions: [], references: [], similar: [], identifiers: [] },
+    rankings: {
+      definitions: [],
+      callers: [],
+      references: [],
+      graph: [],
+      similar: [],
+      identifiers: [],
+    },
   };
   const state = await readIndexState(db, scope);
   if (!state || state.embedding_model !== embedder.model || state.chunks === 0) return empty;
@@ -86,24 +115,28 @@ export async function retrieveContext(
   const frequent = new Set(used);
   const uses = names.uses.filter((use) => use.qualifier !== null || frequent.has(use.name));
   const modified = new Set(names.declared);
+  const changedDefinitions: { name: string; path: string; line: number }[] = [];
   for (const [path, ranges] of names.shownRanges) {
-    for (const symbol of await findSymbolsInRanges(db, scope, path, ranges)) {
-      if (!symbol.includes(".")) modified.add(symbol);
+    for (const definition of await findDefinitionsInRanges(db, scope, path, ranges)) {
+      modified.add(definition.name);
+      changedDefinitions.push(definition);
     }
   }
   const [vector] = names.changedText.trim()
     ? await embedder.embed([names.changedText], { signal: options.signal })
     : [];
-  const [definitions, references, similar, identifiers] = await Promise.all([
+  const [definitions, callers, references, similar, identifiers, graphEdges] = await Promise.all([
     resolveDefinitions(db, scope, uses, {
       perName: 2,
       addedImports: await resolveAddedImports(db, scope, names.addedImports),
     }),
+    findCallers(db, scope, changedDefinitions.slice(0, MAX_CHANGED_DEFINITIONS)),
     findReferences(db, scope, [...modified].slice(0, MAX_NAMES), PER_RETRIEVER),
     vector
       ? findSimilar(db, scope, { model: embedder.model, vector }, PER_RETRIEVER)
       : Promise.resolve([]),
     findByIdentifiers(db, scope, used, PER_RETRIEVER),
+    readFileGraph(db, scope, { mentioned: used, maxEdges: MAX_GRAPH_EDGES }),
   ]);
 
   // A name the imports resolve has one definition; other definitions of the same name (another
@@ -119,6 +152,13 @@ export async function retrieveContext(
       .map((chunk) => chunk.id)
       .filter((id) => !resolvedIds.has(id)),
   );
+
+  // Tests and fixtures go last, unless the change is about them (it touches nothing else).
+  const changedPaths = [...names.changedPaths];
+  const aboutSecondary =
+    changedPaths.length > 0 && changedPaths.every((path) => SECONDARY_PATH.test(path));
+  const secondaryPath = (path: string) =>
+    names.changedPaths.has(path) || (!aboutSecondary && SECONDARY_PATH.test(path));
 
   const byId = new Map<number, FoundChunk>();
   const shown = (chunk: FoundChunk) =>
@@ -136,6 +176,9 @@ export async function retrieveContext(
     const how = via === "import" ? "" : " (matched by name)";
     because(chunk, `definition of \`${name}\`${how} used at ${use.path}:${use.line}`);
   }
+  for (const { chunk, definition } of callers) {
+    because(chunk, `caller of \`${definition.name}\` (${definition.path}:${definition.line})`);
+  }
   for (const chunk of references) {
     const name = [...modified].find((declared) => chunk.content.includes(declared));
     because(chunk, name ? `uses \`${name}\`, which the change modifies` : "caller of changed code");
@@ -150,23 +193,34 @@ export async function retrieveContext(
   const resolved = ranking(
     definitions.filter(({ via }) => via === "import").map(({ chunk }) => chunk),
   );
-  const rankings = {
+  const rankings: RetrievedContext["rankings"] = {
     definitions: ranking(definitions.map(({ chunk }) => chunk)).slice(0, PER_RETRIEVER),
+    callers: ranking(callers.map(({ chunk }) => chunk)),
     references: ranking(references),
+    graph: [],
     similar: ranking(similar),
     identifiers: ranking(identifiers),
   };
-  const weights = options.weights ?? DEFAULT_FUSION_WEIGHTS;
-  const fused = fuseRankings([
-    { ids: rankings.definitions, weight: weights.definitions },
-    { ids: rankings.references, weight: weights.references },
-    { ids: rankings.similar, weight: weights.similar },
-    { ids: rankings.identifiers, weight: weights.identifiers },
-  ]);
-  const secondary = (id: number) => {
-    const path = byId.get(id)!.path;
-    return SECONDARY_PATH.test(path) || names.changedPaths.has(path);
-  };
+
+  const graph = await rankByFileGraph(db, scope, {
+    edges: graphEdges,
+    changedPaths,
+    definitionPaths: definitions.map(({ chunk }) => chunk.path),
+    candidates: [...byId.values()],
+    skipPath: (path) => secondaryPath(path) || names.removedPaths.has(path),
+    neighbours: GRAPH_NEIGHBOURS,
+  });
+  for (const { chunk, reason } of graph.neighbours) because(chunk, reason);
+  rankings.graph = ranking(graph.ranked).slice(0, PER_RETRIEVER);
+
+  const weights = { ...DEFAULT_FUSION_WEIGHTS, ...options.weights };
+  const fused = fuseRankings(
+    (Object.keys(rankings) as (keyof typeof rankings)[]).map((key) => ({
+      ids: rankings[key],
+      weight: weights[key],
+    })),
+  );
+  const secondary = (id: number) => secondaryPath(byId.get(id)!.path);
   const rest = fused.map(({ id }) => id).filter((id) => !resolved.includes(id));
   const ordered = [
     ...new Set(resolved),
@@ -179,6 +233,39 @@ export async function retrieveContext(
       .map((id) => ({ ...byId.get(id)!, reason: reasons.get(id)! })),
     rankings,
   };
+}
+
+/**
+ * The callers of each changed definition: chunks of other files that reference it and import it
+ * from its file or from a barrel re-exporting that file. Callers of earlier definitions first.
+ */
+async function findCallers(
+  db: CodeIndexDatabase,
+  scope: RepositoryScope,
+  changed: { name: string; path: string; line: number }[],
+): Promise<{ chunk: FoundChunk; definition: { name: string; path: string; line: number } }[]> {
+  const barrels = new Map<string, Promise<string[]>>();
+  const found = await Promise.all(
+    changed.map(async (definition) => {
+      let reexporters = barrels.get(definition.path);
+      if (reexporters === undefined) {
+        reexporters = findReexporters(db, scope, definition.path);
+        barrels.set(definition.path, reexporters);
+      }
+      // Go and Java import a package: its folder, written `dir/` (resolve-import.ts).
+      const folder = `${definition.path.slice(0, definition.path.lastIndexOf("/") + 1)}`;
+      const paths = [definition.path, ...(await reexporters), ...(folder ? [folder] : [])];
+      const chunks = await findImportingCallers(
+        db,
+        scope,
+        definition.name,
+        paths,
+        CALLERS_PER_DEFINITION,
+      );
+      return chunks.map((chunk) => ({ chunk, definition }));
+    }),
+  );
+  return found.flat();
 }
 
 /**
@@ -217,38 +304,62 @@ async function resolveAddedImports(
 /**
  * The review pipeline's context slot, filled from the codebase index: retrieved chunks rendered
  * as `### path:start-end` blocks within the token budget. A repository without an index gets
- * empty context at the cost of one indexed lookup. Never fails a review: a retrieval error is
- * logged and the review goes on without context.
+ * empty context at the cost of one indexed lookup. With `base`, when the pull request's base is
+ * not the commit the index holds, the files that differ between them are read at the base and
+ * replace the index's chunks of those files (up to MAX_BASE_FILES; beyond, the context's first
+ * line says which commit it reflects). Never fails a review: a retrieval error is logged and the
+ * review goes on without context; a failure to read the base leaves the index's context, saying so.
  */
 export function createCodeContextProvider(deps: {
   db: Database;
   embedder: Embedder;
+  base?: { auth: (installationId: number) => Promise<Octokit>; chunkFile: ChunkFile };
 }): ContextProvider {
   const db = codeIndexDatabase(deps.db);
   return async (scope, budgetTokens) => {
     try {
       const started = Date.now();
-      const retrieved = await retrieveContext(
-        db,
-        deps.embedder,
-        { installationId: scope.installationId, repositoryId: scope.repositoryId },
-        readDiffNames(scope.files),
-      );
-      const packed = packContext(
-        retrieved.chunks.map((chunk) => ({
-          path: chunk.path,
-          startLine: chunk.start_line,
-          endLine: chunk.end_line,
-          content: chunk.content,
-          reason: chunk.reason,
-        })),
-        budgetTokens,
-      );
+      const repository = { installationId: scope.installationId, repositoryId: scope.repositoryId };
+      const names = readDiffNames(scope.files);
+      const retrieved = await retrieveContext(db, deps.embedder, repository, names);
+      let chunks: ContextChunk[] = retrieved.chunks.map((chunk) => ({
+        path: chunk.path,
+        startLine: chunk.start_line,
+        endLine: chunk.end_line,
+        content: chunk.content,
+        reason: chunk.reason,
+      }));
+      let note: string | null = null;
+      const indexed = deps.base ? (await readIndexState(db, repository))?.commit_sha : null;
+      if (deps.base && indexed && retrieved.chunks.length > 0) {
+        try {
+          const overlay = await readBaseOverlay(
+            { octokit: await deps.base.auth(scope.installationId), chunkFile: deps.base.chunkFile },
+            { owner: scope.owner, repo: scope.repo },
+            { indexed, base: scope.baseSha },
+          );
+          if (overlay) {
+            chunks = applyBaseOverlay(
+              chunks,
+              overlay,
+              names.uses,
+              names.changedPaths,
+              scope.baseSha,
+            );
+            note = overlay.note;
+          }
+        } catch (error) {
+          scope.log.warn({ err: error }, "could not read the base's files; context is the index's");
+          note = `Repository context reflects commit ${indexed.slice(0, 7)} (the index), not the pull request's base ${scope.baseSha.slice(0, 7)}: the base's files could not be read.`;
+        }
+      }
+      const packed = packContext(chunks, budgetTokens);
       scope.log.info(
-        { chunks: packed.used.length, files: packed.files.length, ms: Date.now() - started },
+        { chunks: packed.used.length, files: packed.files.length, ms: Date.now() - started, note },
         "codebase context retrieved",
       );
-      return { text: packed.text, files: packed.files };
+      const text = note && packed.text ? `${note}\n\n${packed.text}` : packed.text;
+      return { text, files: packed.files };
     } catch (error) {
       scope.log.warn({ err: error }, "codebase context unavailable; reviewing without it");
       return { text: "", files: [] };

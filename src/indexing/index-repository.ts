@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { Embedder } from "../embeddings/embedder.ts";
 import { chunkSource, readSourceFile, type Chunk, type ImportedName } from "./chunk-source.ts";
-import { readModuleSettings, resolveImport } from "../code-index/resolve-import.ts";
+import { readGoModule, readModuleSettings, resolveImport } from "../code-index/resolve-import.ts";
 import type { CodeIndexDatabase, SkipCounts } from "../code-index/code-index-tables.ts";
 import {
   readCachedVectors,
@@ -63,7 +63,8 @@ const MODULE_CONFIGS = ["tsconfig.json", "jsconfig.json"];
 
 /**
  * Points every recorded import at the file it names now that the run has written every file:
- * with `moduleConfig` when this run read the root tsconfig.json, else with the one in the index.
+ * with `moduleConfig` when this run read the root tsconfig.json, else with the one in the index,
+ * and with the module path of the indexed root go.mod.
  */
 async function resolveImports(
   db: CodeIndexDatabase,
@@ -72,7 +73,11 @@ async function resolveImports(
 ): Promise<void> {
   let config = moduleConfig;
   for (const path of MODULE_CONFIGS) config ??= await readIndexedText(db, scope, path);
-  const settings = readModuleSettings(config ?? "{}");
+  const goMod = await readIndexedText(db, scope, "go.mod");
+  const settings = {
+    ...readModuleSettings(config ?? "{}"),
+    goModule: goMod === null ? null : readGoModule(goMod),
+  };
   const files = new Set((await readFileHashes(db, scope)).keys());
   await resolveImportTargets(db, scope, (path, specifier) =>
     resolveImport(path, specifier, files, settings),

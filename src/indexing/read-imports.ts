@@ -6,11 +6,15 @@ export type { ImportKind, ImportedName };
 
 /**
  * What a file imports and re-exports, read from its syntax tree: TypeScript/JavaScript `import`
- * and `export ... from` (type-only ones too), Python `import` and `from ... import`. Other
- * languages: []. Pure.
+ * and `export ... from` (type-only ones too), Python `import` and `from ... import`, Go `import`
+ * (a package, bound as a namespace under its alias or last path segment), Java `import a.b.C`
+ * (named `C`), `import a.b.*` (the package, as a namespace without a local name) and
+ * `import static a.b.C.m` (named `m` from `a.b.C`). Other languages: []. Pure.
  */
 export function readImports(root: Node, language: SourceLanguage): ImportedName[] {
   if (language === "python") return readPythonImports(root);
+  if (language === "go") return readGoImports(root);
+  if (language === "java") return readJavaImports(root);
   if (language === "typescript" || language === "tsx" || language === "javascript") {
     return readScriptImports(root);
   }
@@ -100,6 +104,62 @@ function readPythonImports(root: Node): ImportedName[] {
         });
       }
     }
+  }
+  return found;
+}
+
+function readGoImports(root: Node): ImportedName[] {
+  const found: ImportedName[] = [];
+  for (const declaration of root.namedChildren) {
+    if (declaration?.type !== "import_declaration") continue;
+    const specs = declaration.descendantsOfType("import_spec");
+    for (const spec of specs) {
+      if (spec === null) continue;
+      const specifier = stringValue(spec.childForFieldName("path"));
+      if (!specifier) continue;
+      const alias = spec.childForFieldName("name");
+      // `import _ "x"` binds nothing; `import . "x"` binds every name unqualified.
+      if (alias?.type === "blank_identifier") continue;
+      const localName =
+        alias?.type === "dot" ? null : (alias?.text ?? specifier.split("/").pop() ?? null);
+      found.push({
+        kind: "namespace",
+        importedName: "*",
+        localName,
+        specifier,
+        line: spec.startPosition.row + 1,
+      });
+    }
+  }
+  return found;
+}
+
+function readJavaImports(root: Node): ImportedName[] {
+  const found: ImportedName[] = [];
+  for (const declaration of root.namedChildren) {
+    if (declaration?.type !== "import_declaration") continue;
+    const dotted = declaration.namedChildren.find(
+      (child) => child?.type === "scoped_identifier" || child?.type === "identifier",
+    );
+    if (!dotted) continue;
+    const line = declaration.startPosition.row + 1;
+    const wildcard = declaration.namedChildren.some((child) => child?.type === "asterisk");
+    const isStatic = declaration.children.some((child) => child?.type === "static");
+    if (wildcard) {
+      found.push({
+        kind: "namespace",
+        importedName: "*",
+        localName: null,
+        specifier: `${dotted.text}.*`,
+        line,
+      });
+      continue;
+    }
+    const parts = dotted.text.split(".");
+    const name = parts.at(-1)!;
+    // `import static a.b.C.m`: the member `m` of the class in a/b/C.java.
+    const specifier = isStatic ? parts.slice(0, -1).join(".") : dotted.text;
+    found.push({ kind: "named", importedName: name, localName: name, specifier, line });
   }
   return found;
 }

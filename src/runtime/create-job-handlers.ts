@@ -5,6 +5,7 @@ import type { Config } from "../config/read-config.ts";
 import { createCodeContextProvider } from "../context/create-code-context-provider.ts";
 import type { Database } from "../db/open-database.ts";
 import type { Octokit } from "../github/github-types.ts";
+import { chunkSource } from "../indexing/chunk-source.ts";
 import { createIndexJobHandler } from "../indexing/index-job-handler.ts";
 import { createDropIndexJobHandler } from "../indexing/drop-index-job-handler.ts";
 import {
@@ -58,7 +59,17 @@ export function createJobHandlers(deps: WorkerDependencies): { [N in JobName]: J
   const memoryExtensions = createMemoryReviewExtensions({ config, db, embedder, now });
   const reviewExtensions = {
     ...deps.reviewExtensions,
-    context: deps.reviewExtensions?.context ?? createCodeContextProvider({ db, embedder }),
+    context:
+      deps.reviewExtensions?.context ??
+      createCodeContextProvider({
+        db,
+        embedder,
+        // The index holds the default branch's head; a pull request's base may be elsewhere.
+        base: {
+          auth: async (installationId) => (await probot.auth(installationId)) as Octokit,
+          chunkFile: async (path, text) => await chunkSource(path, text),
+        },
+      }),
     memory: deps.reviewExtensions?.memory ?? memoryExtensions.memory,
     gate: deps.reviewExtensions?.gate ?? memoryExtensions.gate,
   };
