@@ -351,17 +351,18 @@ async function readBucketedTimes(
   whole: DateRange | null,
   edges: DateRange[],
 ): Promise<TimeToReview> {
+  const counts: number[] = new Array<number>(REVIEW_DURATION_BOUNDS_MS.length + 1).fill(0);
   const parts = await Promise.all([
     whole
-      ? sql<{ bucket: number; count: number }>`
-          SELECT (u.i - 1)::int AS bucket, sum(u.n)::int AS count
-          FROM review_daily_rollup, unnest(durations) WITH ORDINALITY AS u(n, i)
-          WHERE installation_id IN (${sql.join(scope.installationIds)})
-            AND repository_id IN (${sql.join(scope.repositoryIds)})
-            AND day >= ${isoDay(whole.from)} AND day < ${isoDay(whole.to)}
-          GROUP BY u.i`
-          .execute(db)
-          .then((result) => result.rows)
+      ? rollupInScope(db, scope, whole)
+          // One sum per bucket in a single pass (measured faster than unnest ... GROUP BY).
+          .select(
+            sql<number[]>`ARRAY[${sql.join(
+              counts.map((_, i) => sql`coalesce(sum(durations[${sql.lit(i + 1)}]), 0)::int`),
+            )}]`.as("counts"),
+          )
+          .executeTakeFirstOrThrow()
+          .then((row) => row.counts.map((count, bucket) => ({ bucket, count })))
       : [],
     ...edges.map((edge) =>
       reviewsInScope(db, scope, edge)
@@ -375,7 +376,6 @@ async function readBucketedTimes(
         .execute(),
     ),
   ]);
-  const counts: number[] = new Array<number>(REVIEW_DURATION_BOUNDS_MS.length + 1).fill(0);
   for (const { bucket, count } of parts.flat()) counts[bucket]! += count;
   const lows = [0, ...TIME_TO_REVIEW_BOUNDS];
   const bins = lows.map(() => 0);
