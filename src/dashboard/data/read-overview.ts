@@ -147,7 +147,7 @@ export async function readOverview(
  * The range's whole UTC days (`whole`, null when it holds none), and the parts of a day before
  * and after them (`edges`), or the whole range as one edge when it holds no whole day.
  */
-export function splitRange(range: DateRange): { whole: DateRange | null; edges: DateRange[] } {
+function splitRange(range: DateRange): { whole: DateRange | null; edges: DateRange[] } {
   const first = Math.ceil(range.from.getTime() / DAY_MS) * DAY_MS;
   const last = Math.floor(range.to.getTime() / DAY_MS) * DAY_MS;
   if (first >= last) return { whole: null, edges: [range] };
