@@ -11,6 +11,7 @@ import * as fullReviewRequests from "./20261212T1000_full_review_requests.ts";
 import * as evalRuns from "./20261213T1200_eval_runs.ts";
 import * as dashboard from "./20261214T1000_dashboard.ts";
 import * as dashboardSessions from "./20261214T1100_dashboard_sessions.ts";
+import * as reviewDailyRollup from "./20261217T1000_review_daily_rollup.ts";
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that a bundled
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   "20261213T1200_eval_runs": evalRuns,
   "20261214T1000_dashboard": dashboard,
   "20261214T1100_dashboard_sessions": dashboardSessions,
+  "20261217T1000_review_daily_rollup": reviewDailyRollup,
 };

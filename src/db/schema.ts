@@ -243,6 +243,34 @@ export interface DashboardSessionTable {
   expires_at: Timestamp;
 }
 
+/**
+ * The overview's figures per installation, repository and UTC day of the reviews' created_at
+ * (migration 20261217T1000), kept by triggers on reviews and findings: never write it from code.
+ * `day` is a PostgreSQL date: select it as text (`to_char(day, 'YYYY-MM-DD')`), since node-postgres
+ * turns dates into local-midnight Dates.
+ */
+export interface ReviewDailyRollupTable {
+  installation_id: number;
+  repository_id: number;
+  day: string;
+  reviews: number;
+  posted: number;
+  failed: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  cost_usd: number;
+  findings_critical: number;
+  findings_major: number;
+  findings_minor: number;
+  findings_nit: number;
+  findings_addressed: number;
+  findings_dismissed: number;
+  /** Posted reviews with a duration, per bucket of REVIEW_DURATION_BOUNDS_MS (src/dashboard/data/rollup-buckets.ts). */
+  durations: number[];
+}
+
 export interface DatabaseSchema {
   installations: InstallationTable;
   repositories: RepositoryTable;
@@ -255,6 +283,7 @@ export interface DatabaseSchema {
   eval_runs: EvalRunTable;
   eval_case_results: EvalCaseResultTable;
   dashboard_sessions: DashboardSessionTable;
+  review_daily_rollup: ReviewDailyRollupTable;
 }
 
 export type Review = Selectable<ReviewTable>;

@@ -89,6 +89,47 @@ describe.each(backends)("dashboard data on %s", (backend) => {
       });
     });
 
+    it("reads part-days at the ends of a range from the reviews and whole days from the rollup", async () => {
+      // From just after r1 (10:00) to between r4 (12:00, failed) and r5 (13:00).
+      const overview = await readOverview(handle.db, SCOPE, {
+        from: new Date("2026-11-01T10:00:01Z"),
+        to: new Date("2026-11-03T12:30:00Z"),
+      });
+      expect(overview.perDay.slice(0, 3)).toEqual([
+        { day: "2026-11-01", reviews: 1, posted: 1, failed: 0, tokens: 200, costUsd: 1.25 },
+        { day: "2026-11-02", reviews: 1, posted: 1, failed: 0, tokens: 1500, costUsd: 2 },
+        { day: "2026-11-03", reviews: 1, posted: 0, failed: 1, tokens: 0, costUsd: 0.25 },
+      ]);
+      expect(overview.findingsBySeverity.map((s) => s.count)).toEqual([0, 1, 1, 1]);
+      expect(overview.findings).toMatchObject({ total: 3, addressed: 1, dismissed: 2 });
+    });
+
+    it("takes percentiles from the rollup's buckets beyond 31 days, still only in scope", async () => {
+      const overview = await readOverview(handle.db, SCOPE, {
+        from: new Date("2026-10-01T00:00:00Z"),
+        to: new Date("2026-12-01T00:00:00Z"),
+      });
+      // r8 (31 October, 1 ms, $50) joins r1 to r5; r6 and r7 stay out of scope.
+      expect(overview.totals).toEqual({
+        reviews: 6,
+        posted: 5,
+        failed: 1,
+        tokens: 1860,
+        costUsd: 55,
+      });
+      expect(overview.findings).toMatchObject({ total: 6, addressed: 3, dismissed: 2 });
+      const t = overview.timeToReview;
+      expect(t.approximate).toBe(true);
+      expect(t.count).toBe(5);
+      // Buckets [0, 1 s), [10, 12 s), [20, 25 s), [40, 45 s), [360, 420 s) hold one each: rank
+      // 0.5 x 5 = 2.5 is halfway into [20, 25 s); rank 4.75 is 3/4 into [360, 420 s).
+      expect(t.medianMs).toBe(22_500);
+      expect(t.p95Ms).toBe(405_000);
+      expect(t.histogram.map((b) => b.count)).toEqual([3, 1, 0, 0, 1, 0, 0]);
+      const month = await readOverview(handle.db, SCOPE, RANGE);
+      expect(month.timeToReview.approximate).toBe(false);
+    });
+
     it("is empty, with zero-filled days, for a scope that grants nothing", async () => {
       const overview = await readOverview(
         handle.db,

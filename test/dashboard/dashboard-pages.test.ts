@@ -115,6 +115,19 @@ describe("dashboard pages", () => {
     );
   });
 
+  it("mark the median and p95 as approximate when they come from the rollup's buckets", () => {
+    expect(pages().overview).not.toContain("≈");
+    const approximate = flat(
+      renderOverviewPage(
+        { ...overview, timeToReview: { ...overview.timeToReview, approximate: true } },
+        CTX,
+      ),
+    );
+    expect(approximate).toContain("Median time to review<strong>≈ ");
+    expect(approximate).toContain("p95 time to review<strong>≈ ");
+    expect(approximate).toContain("the median and p95 are approximate");
+  });
+
   it("draw the plots as labelled SVG with a table of their figures", () => {
     const { overview: o } = pages();
     const svgs = o.match(/<svg[\s\S]*?<\/svg>/g) ?? [];

@@ -68,9 +68,15 @@ export type Overview = {
     measure: string;
     /** Posted reviews with a duration. */
     count: number;
-    /** Continuous percentiles (PostgreSQL `percentile_cont`), null without reviews. */
+    /**
+     * Continuous percentiles (PostgreSQL `percentile_cont`), null without reviews: exact for a
+     * range of up to 31 days; beyond, interpolated in review_daily_rollup's duration buckets, so
+     * off by at most the width of the bucket they fall in (10 to 25% up to 30 minutes).
+     */
     medianMs: number | null;
     p95Ms: number | null;
+    /** Whether medianMs and p95Ms come from the buckets (a range over 31 days). */
+    approximate: boolean;
     histogram: HistogramBin[];
   };
   /** pg-boss's jobs as they stand now, per queue; null when the route gave no queue schema. */

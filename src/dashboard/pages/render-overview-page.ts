@@ -10,6 +10,8 @@ export function renderOverviewPage(data: Overview, ctx: PageContext): string {
   const from = data.range.from.slice(0, 10);
   const last = data.perDay.at(-1)?.day ?? from;
   const t = data.timeToReview;
+  // Percentiles from the rollup's buckets (a range over 31 days): marked as approximate.
+  const approx = t.approximate ? "≈ " : "";
   const content = html` <h1>Overview</h1>
     <p class="muted">
       Reviews created from ${from} to ${last} (UTC days), in the repositories you can see.
@@ -21,8 +23,8 @@ export function renderOverviewPage(data: Overview, ctx: PageContext): string {
       <li>Cost<strong>${formatUsd(data.totals.costUsd)}</strong></li>
       <li>Findings addressed<strong>${formatShare(data.findings.addressedShare)}</strong></li>
       <li>Findings dismissed<strong>${formatShare(data.findings.dismissedShare)}</strong></li>
-      <li>Median time to review<strong>${formatDuration(t.medianMs)}</strong></li>
-      <li>p95 time to review<strong>${formatDuration(t.p95Ms)}</strong></li>
+      <li>Median time to review<strong>${approx}${formatDuration(t.medianMs)}</strong></li>
+      <li>p95 time to review<strong>${approx}${formatDuration(t.p95Ms)}</strong></li>
     </ul>
 
     <section aria-labelledby="activity">
@@ -77,6 +79,11 @@ export function renderOverviewPage(data: Overview, ctx: PageContext): string {
       <p>
         Median ${formatDuration(t.medianMs)}, p95 ${formatDuration(t.p95Ms)}, over
         ${formatCount(t.count)} posted reviews. Measured as ${t.measure}.
+        ${
+          t.approximate
+            ? "Over more than 31 days the median and p95 are approximate: interpolated in buckets of durations 10 to 25% wide (wider beyond 30 minutes), so off by about a bucket's width."
+            : ""
+        }
       </p>
       ${renderBarChart(
         {
