@@ -105,6 +105,7 @@ export async function indexRepositoryArchive(
   try {
     return await indexEntries(run, deps, entries, options);
   } finally {
+    await run.settle();
     // Also after a failure: searches of every repository use the vector index.
     await run.resumeVectorIndex();
   }
@@ -157,6 +158,19 @@ export async function indexChangedFiles(
   options: IndexOptions,
 ): Promise<IndexReport> {
   const run = await startRun(deps, scope, "incremental");
+  try {
+    return await indexChanges(run, deps, changes, options);
+  } finally {
+    await run.settle();
+  }
+}
+
+async function indexChanges(
+  run: Run,
+  deps: IndexDependencies,
+  changes: ChangedFileContent[],
+  options: IndexOptions,
+): Promise<IndexReport> {
   const removed: string[] = [];
   for (const change of changes) {
     deps.signal?.throwIfAborted();
@@ -227,11 +241,16 @@ async function startRun(
   let pendingChunks = 0;
   const skippedPaths = new Set<string>();
 
-  const flush = async () => {
-    if (pending.length === 0) return;
-    const batch = pending;
-    pending = [];
-    pendingChunks = 0;
+  /**
+   * The batch being embedded and written while the next one is parsed: at most one at a time, so
+   * memory stays bounded to about two batches. `failure` holds the first batch's error, thrown by
+   * the next `add` or `drain`, so one failing batch fails the run.
+   */
+  let inFlight: Promise<void> | null = null;
+  let failure: { error: unknown } | null = null;
+
+  /** Reads cached vectors, embeds the rest and writes the batch's files in one transaction. */
+  const writeBatch = async (batch: typeof pending) => {
     const hashes = [...new Set(batch.flatMap((file) => file.chunks.map((c) => c.contentHash)))];
     const cached = await readCachedVectors(
       db,
@@ -260,6 +279,38 @@ async function startRun(
     await writeFiles(db, scope, embedder.model, embedder.dimensions, files);
   };
 
+  const throwIfFailed = () => {
+    if (failure) throw failure.error;
+  };
+
+  /** Waits for the batch in flight; rethrows the first batch's error. */
+  const drain = async () => {
+    if (inFlight) await inFlight;
+    throwIfFailed();
+  };
+
+  /**
+   * Hands the pending files to a write that runs while the caller parses the next batch, after
+   * the previous write finished (one in flight). The write's error is kept for `drain`/`add`, and
+   * handled here so that it is never an unhandled rejection while parsing goes on.
+   */
+  const startFlush = async () => {
+    await drain();
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    pendingChunks = 0;
+    inFlight = writeBatch(batch).then(
+      () => {
+        inFlight = null;
+      },
+      (error: unknown) => {
+        inFlight = null;
+        failure ??= { error };
+      },
+    );
+  };
+
   return {
     previous,
     skippedPaths,
@@ -273,6 +324,7 @@ async function startRun(
       if (path) skippedPaths.add(path);
     },
     async add(path: string, content: Buffer) {
+      throwIfFailed();
       const contentReason = skipByContent(content);
       if (contentReason) {
         this.skip(contentReason, path);
@@ -304,9 +356,20 @@ async function startRun(
       report.chunks += chunks.length;
       pending.push({ path, contentHash, bytes: content.length, chunks, imports });
       pendingChunks += chunks.length;
-      if (pendingChunks >= BATCH_CHUNKS) await flush();
+      if (pendingChunks >= BATCH_CHUNKS) await startFlush();
     },
-    flush,
+    /** Writes what is pending and waits until every batch is written; throws the first failure. */
+    async flush() {
+      await startFlush();
+      await drain();
+    },
+    /**
+     * Waits for the batch in flight without throwing: a run that fails (abort, bad archive) must
+     * not leave a write running behind its cleanup.
+     */
+    async settle() {
+      if (inFlight) await inFlight;
+    },
     async finish(gone: string[], commitSha: string | null): Promise<IndexReport> {
       await removeFiles(db, scope, gone);
       report.removed = gone.length;
