@@ -220,7 +220,10 @@ export async function retrieveContext(
       weight: weights[key],
     })),
   );
-  const secondary = (id: number) => secondaryPath(byId.get(id)!.path);
+  // A definition the change uses is never pushed last, even in the diff's own file: measured on
+  // real releases (bench/retrieval), most definitions a change calls live in the file it edits.
+  const usedDefinitions = new Set(rankings.definitions);
+  const secondary = (id: number) => !usedDefinitions.has(id) && secondaryPath(byId.get(id)!.path);
   const rest = fused.map(({ id }) => id).filter((id) => !resolved.includes(id));
   const ordered = [
     ...new Set(resolved),

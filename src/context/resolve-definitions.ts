@@ -23,8 +23,8 @@ const MAX_HOPS = 4;
  * knows: a name imported by the changed file (`import { X }`, `import X`, `import * as ns` then
  * `ns.X`) is followed to the file its import resolves to, and through that file's re-exports
  * (`export { X } from`, `export * from`, barrels) up to MAX_HOPS files. Uses nothing resolves are
- * matched by name, preferring the definition closest to the using file (same folder first);
- * names the using file defines itself are left to the diff. Import-resolved definitions come
+ * matched by name (a qualified use no import explains, such as `this.x`, by its member name),
+ * preferring the definition closest to the using file: the file itself, then its folder. Import-resolved definitions come
  * first, in the order of the uses. Reads only the index, scoped to `scope`.
  */
 export async function resolveDefinitions(
@@ -45,14 +45,15 @@ export async function resolveDefinitions(
     const imports = await importsOf(use.path);
     const start = importedFrom(imports, use);
     if (start === null) {
-      if (use.qualifier === null) unresolved.push(use);
+      // `this.x`, `self.f`, `inst.def`: a qualifier no import explains is matched by its name.
+      unresolved.push(use);
       continue;
     }
     const chunks = await follow(start.path, start.name, importsOf, definedIn);
     if (chunks.length > 0) {
       for (const chunk of chunks.slice(0, options.perName))
         resolved.push({ chunk, use, via: "import" });
-    } else if (use.qualifier === null) {
+    } else {
       unresolved.push(use);
     }
   }
@@ -66,8 +67,8 @@ export async function resolveDefinitions(
   const matched: UsedDefinition[] = [];
   for (const use of unresolved) {
     const candidates = byName.filter((chunk) => chunk.name === use.name);
-    // A name the using file defines itself is its own; the diff already shows that file.
-    if (candidates.some((chunk) => chunk.path === use.path)) continue;
+    // The using file's own definition comes first (closest), unless the diff already shows its
+    // lines: a hunk shows three lines around a change, rarely the definitions it calls.
     candidates
       .sort((a, b) => closeness(b.path, use.path) - closeness(a.path, use.path) || a.id - b.id)
       .slice(0, options.perName)

@@ -97,7 +97,7 @@ describe("revue review on a local branch", () => {
     expect(model.requests).toHaveLength(1);
     const prompt = model.requests[0]!.messages[0]!.content;
     expect(prompt).toContain("R2 +   return a - b;");
-    expect(prompt).toContain("### src/report.ts:3-5 — uses `add`, which the change modifies");
+    expect(prompt).toContain("### src/report.ts:3-5 — caller of `add` (src/math.ts:1)");
     expect(prompt).toContain("src/report.ts");
     expect(prompt).not.toContain("lockfileVersion");
 
