@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Config } from "../config/read-config.ts";
-import { costOf } from "../model/cost-of.ts";
+import { costOfRun } from "../model/cost-of-run.ts";
 import type { ModelUsage } from "../model/structured-model.ts";
 import type { RepoConfig } from "../repo-config/repo-config.ts";
 import { anchorFindings, type Anchored, type Unanchored } from "../review/anchor-findings.ts";
@@ -132,6 +132,6 @@ export async function reviewChanges(
     contextFiles: context.files,
     usage: modelRun.usage,
     calls: modelRun.calls,
-    costUsd: costOf(modelRun.usage, deps.config),
+    costUsd: costOfRun(modelRun, deps.config, deps.model.id),
   };
 }

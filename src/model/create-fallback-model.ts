@@ -10,7 +10,8 @@ import type { StructuredModel } from "./structured-model.ts";
  *
  * `generate` resolves with the first answer; throws the fallback's error when both fail, and the
  * primary's ModelPermanentError, or its ModelRetryableError when the caller aborted, as they are.
- * The answer's `id` stays the primary's, so records name the model asked for.
+ * The model's `id` stays the primary's, so records name the model asked for; an answer of the
+ * fallback says so in `answeredBy`, so its tokens are priced at the fallback's price.
  */
 export function createFallbackModel(
   primary: StructuredModel,
@@ -28,7 +29,7 @@ export function createFallbackModel(
           { model: primary.id, fallback: fallback.id, task: request.task, status: error.status },
           "model unavailable; asking the fallback model",
         );
-        return fallback.generate(request, options);
+        return { ...(await fallback.generate(request, options)), answeredBy: fallback.id };
       }
     },
   };

@@ -43,6 +43,8 @@ export type GenerateResult<T> = {
   usage: ModelUsage;
   /** HTTP requests sent, including retried failures and the repair call. */
   calls: number;
+  /** The model that answered, when it is not the one asked (a fallback): its price applies. */
+  answeredBy?: string;
 };
 
 /**

@@ -15,6 +15,8 @@ export type ReviewResult = {
   /** Validated against `modelReviewSchema`. */
   review: ModelReview;
   usage: ModelUsage;
+  /** The model that answered (the fallback when it did): its price applies. */
+  answeredBy?: string;
   /** HTTP requests sent, including retried failures and the repair call. */
   calls: number;
 };
@@ -45,7 +47,7 @@ export function createReviewModel(model: StructuredModel): ReviewModel {
         request.stableContext === ""
           ? [{ text: request.system, cacheBreakpoint: true }]
           : [{ text: request.system }, { text: request.stableContext, cacheBreakpoint: true }];
-      const { value, usage, calls } = await model.generate(
+      const { value, usage, calls, answeredBy } = await model.generate(
         {
           task: "review",
           system,
@@ -56,7 +58,7 @@ export function createReviewModel(model: StructuredModel): ReviewModel {
         },
         options,
       );
-      return { review: value, usage, calls };
+      return { review: value, usage, calls, answeredBy: answeredBy ?? model.id };
     },
   };
 }

@@ -23,6 +23,8 @@ export type ModelRunResult = {
   summary: ModelReview["summary"];
   findings: ModelReview["findings"];
   usage: ModelUsage;
+  /** `usage` per model that answered (more than one when a fallback answered some calls). */
+  usageByModel?: Record<string, ModelUsage>;
   calls: number;
   /** Paths whose diff (or part of it) was shown to the model. */
   reviewedPaths: Set<string>;
@@ -56,6 +58,7 @@ export async function runModelReview(input: ModelRunInput): Promise<ModelRunResu
     cacheReadTokens: 0,
     cacheWriteTokens: 0,
   };
+  const usageByModel: Record<string, ModelUsage> = {};
   let calls = 0;
   let next = 0;
   const worker = async () => {
@@ -91,6 +94,16 @@ export async function runModelReview(input: ModelRunInput): Promise<ModelRunResu
       usage.outputTokens += result.usage.outputTokens;
       usage.cacheReadTokens += result.usage.cacheReadTokens;
       usage.cacheWriteTokens += result.usage.cacheWriteTokens;
+      const byModel = (usageByModel[result.answeredBy ?? input.model.id] ??= {
+        inputTokens: 0,
+        outputTokens: 0,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+      });
+      byModel.inputTokens += result.usage.inputTokens;
+      byModel.outputTokens += result.usage.outputTokens;
+      byModel.cacheReadTokens += result.usage.cacheReadTokens;
+      byModel.cacheWriteTokens += result.usage.cacheWriteTokens;
       calls += result.calls;
     }
   };
@@ -102,7 +115,7 @@ export async function runModelReview(input: ModelRunInput): Promise<ModelRunResu
   const overBudget = packing.overBudget
     .filter(({ file }) => !reviewedPaths.has(file.path))
     .map(({ file, reason }) => ({ path: file.path, reason }));
-  return { ...mergeReviews(results), usage, calls, reviewedPaths, overBudget };
+  return { ...mergeReviews(results), usage, usageByModel, calls, reviewedPaths, overBudget };
 }
 
 /** One file, or its hunks in several pieces when the whole does not fit one call. */

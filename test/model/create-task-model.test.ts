@@ -51,6 +51,8 @@ describe("createTaskModel", () => {
     expect(bodies.map((body) => body.model)).toEqual([primary, fallback]);
     expect(waits).toEqual([]);
     expect(model.id).toBe(primary);
+    // Its tokens are the fallback's, priced at the fallback's price (cost-of-run.ts).
+    expect(result.answeredBy).toBe(fallback);
   });
 
   it("asks the fallback model when the first stays unavailable through its retries", async () => {

@@ -1,5 +1,5 @@
 import type { PullRequestFacts } from "../build-prompt.ts";
-import { costOf } from "../../model/cost-of.ts";
+import { costOfRun } from "../../model/cost-of-run.ts";
 import { toStorableJson } from "../../db/storable-text.ts";
 import { updateReview } from "../review-store.ts";
 import { reviewDiffs } from "../review-diffs.ts";
@@ -25,7 +25,7 @@ export async function askModel(
   const stored = storedModelRun(run.review.model_output);
   if (stored) {
     run.attempt.log.info("reusing the model's answer from an earlier attempt of this review");
-    return { modelRun: stored, costUsd: costOf(stored.usage, deps.config, run.model.id) };
+    return { modelRun: stored, costUsd: costOfRun(stored, deps.config, run.model.id) };
   }
   const { pr, repoConfig } = run.inputs;
   const facts: PullRequestFacts = {
@@ -53,7 +53,7 @@ export async function askModel(
     signal: run.attempt.signal,
   });
   // What was paid is counted at once (cost caps, the dashboard), whether or not the review is posted.
-  const costUsd = costOf(modelRun.usage, deps.config, run.model.id);
+  const costUsd = costOfRun(modelRun, deps.config, run.model.id);
   await updateReview(deps.db, run.review.id, {
     model_output: toStorableJson({ ...modelRun, reviewedPaths: [...modelRun.reviewedPaths] }),
     ...usageColumns(modelRun, costUsd),
