@@ -124,6 +124,8 @@ describe("createReviewModel", () => {
       review,
       usage: { inputTokens: 1200, outputTokens: 350, cacheReadTokens: 2048, cacheWriteTokens: 0 },
       calls: 1,
+      // No fallback answered: the model asked for, whose price applies.
+      answeredBy: model,
     });
     expect(reviewModel.id).toBe(model);
     expect(bodies).toHaveLength(1);
