@@ -107,6 +107,17 @@ export async function findNamedDefinitions(
   return rows.sort((a, b) => order.get(a.name)! - order.get(b.name)! || a.id - b.id);
 }
 
+/** The repository's reference rows joined to their chunks: where both searches for callers start. */
+function referenceRows(db: CodeIndexDatabase, scope: RepositoryScope) {
+  return db
+    .selectFrom("code_symbols as s")
+    .innerJoin("code_chunks as c", "c.id", "s.chunk_id")
+    .select(CHUNK_COLUMNS)
+    .where(inRepository(scope, "s"))
+    .where(inRepository(scope, "c"))
+    .where("s.role", "=", "reference");
+}
+
 /** Chunks that call, import or otherwise reference any of `names`, most names matched first. */
 export async function findReferences(
   db: CodeIndexDatabase,
@@ -115,13 +126,7 @@ export async function findReferences(
   limit: number,
 ): Promise<FoundChunk[]> {
   if (names.length === 0) return [];
-  return db
-    .selectFrom("code_symbols as s")
-    .innerJoin("code_chunks as c", "c.id", "s.chunk_id")
-    .select(CHUNK_COLUMNS)
-    .where(inRepository(scope, "s"))
-    .where(inRepository(scope, "c"))
-    .where("s.role", "=", "reference")
+  return referenceRows(db, scope)
     .where("s.name", "in", names)
     .groupBy(CHUNK_COLUMNS)
     .orderBy(sql`count(*)`, "desc")
@@ -299,13 +304,7 @@ export async function findImportingCallers(
   limit: number,
 ): Promise<FoundChunk[]> {
   if (paths.length === 0) return [];
-  return db
-    .selectFrom("code_symbols as s")
-    .innerJoin("code_chunks as c", "c.id", "s.chunk_id")
-    .select(CHUNK_COLUMNS)
-    .where(inRepository(scope, "s"))
-    .where(inRepository(scope, "c"))
-    .where("s.role", "=", "reference")
+  return referenceRows(db, scope)
     .where("s.name", "=", name)
     .where("c.path", "not in", paths)
     .where(({ exists, selectFrom }) =>
