@@ -7,7 +7,9 @@ export type Declaration = { name: string; row: number };
 /**
  * The names a file declares that the definition rules of syntax-rules.ts do not make chunks of:
  * `const`/`let`/`var` declarations whatever their value (`export const cache = createCache()`),
- * every declarator of `const a = 1, b = 2`, namespaces, and `default` for an `export default`.
+ * every declarator of `const a = 1, b = 2`, namespaces, `default` for an `export default`, and the
+ * members of classes, interfaces and top-level object literals, data included (`base_` of
+ * `interface State { base_: T }`), by name and as `Owner.name`.
  * TypeScript/JavaScript, Python (module-level assignments) and Go (`const`, `var`). They join the
  * symbols of the chunk holding their row, so the symbol table finds them by name; chunk
  * boundaries do not change. Identifiers keep every character the grammar allows (`$store`). Pure.
@@ -15,7 +17,7 @@ export type Declaration = { name: string; row: number };
 export function readDeclarations(root: Node, language: SourceLanguage): Declaration[] {
   const found: Declaration[] = [];
   const add = (node: Node | null | undefined) => {
-    if (node && /^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(node.text)) {
+    if (node && IDENTIFIER.test(node.text)) {
       found.push({ name: node.text, row: node.startPosition.row });
     }
   };
@@ -35,7 +37,12 @@ export function readDeclarations(root: Node, language: SourceLanguage): Declarat
         for (const declarator of node.namedChildren) {
           // `const fs = require("fs")` is an import, not a definition.
           if (declarator?.type !== "variable_declarator" || isRequire(declarator)) continue;
-          add(declarator.childForFieldName("name"));
+          const name = declarator.childForFieldName("name");
+          add(name);
+          const value = declarator.childForFieldName("value");
+          if (value?.type === "object") addMembers(name?.text ?? null, value);
+          else if (value?.type === "class")
+            addMembers(name?.text ?? null, value.childForFieldName("body"));
         }
         return;
       case "expression_statement":
@@ -49,16 +56,42 @@ export function readDeclarations(root: Node, language: SourceLanguage): Declarat
         for (const child of body?.namedChildren ?? []) if (child) visitScript(child);
         return;
       }
-      case "function_declaration":
-      case "generator_function_declaration":
       case "class_declaration":
       case "abstract_class_declaration":
-      case "interface_declaration":
+      case "class":
+      case "interface_declaration": {
+        const name = node.childForFieldName("name");
+        add(name);
+        addMembers(name?.text ?? null, node.childForFieldName("body"));
+        return;
+      }
+      case "function_declaration":
+      case "generator_function_declaration":
       case "type_alias_declaration":
       case "enum_declaration":
       case "function_signature":
         add(node.childForFieldName("name"));
         return;
+    }
+  };
+  // Data members (`interface State { base_: T }`, `class Store { size = 0 }`, the keys of a
+  // top-level object literal) by name and as `Owner.name`: a use such as `state.base_` names one.
+  const addMembers = (owner: string | null, body: Node | null) => {
+    for (const member of body?.namedChildren ?? []) {
+      if (!member || !MEMBER_TYPES.has(member.type)) continue;
+      const name =
+        member.type === "shorthand_property_identifier"
+          ? member
+          : (member.childForFieldName("name") ??
+            member.childForFieldName("property") ??
+            member.childForFieldName("key"));
+      // `"routerOptions": ...` declares `routerOptions`.
+      const text = name?.type === "string" ? name.text.slice(1, -1) : name?.text;
+      if (text === undefined || !IDENTIFIER.test(text)) continue;
+      found.push({ name: text, row: member.startPosition.row });
+      if (owner !== null && IDENTIFIER.test(owner)) {
+        found.push({ name: `${owner}.${text}`, row: member.startPosition.row });
+      }
     }
   };
   const visitPython = (node: Node) => {
@@ -89,6 +122,20 @@ export function readDeclarations(root: Node, language: SourceLanguage): Declarat
   for (const child of root.namedChildren) if (child) visit(child);
   return found;
 }
+
+/** A name with every character an identifier may hold (`$store`, `base_`, `größe`). */
+const IDENTIFIER = /^[\p{L}_$][\p{L}\p{N}_$]*$/u;
+
+/** Members of a class, interface or object literal body that declare a name. */
+const MEMBER_TYPES: ReadonlySet<string> = new Set([
+  "property_signature",
+  "method_signature",
+  "public_field_definition",
+  "field_definition",
+  "method_definition",
+  "pair",
+  "shorthand_property_identifier",
+]);
 
 const scriptLanguages: ReadonlySet<SourceLanguage> = new Set([
   "javascript",

@@ -199,6 +199,56 @@ describe.each(backends)("import-aware retrieval on %s", (backend) => {
     expect(text).not.toContain("timeoutV1");
   });
 
+  it("finds the data member a use names through a typed value (`state.base_`), by its name", async () => {
+    const archive = await makeTarball("o-r-aaa1111", [
+      {
+        path: "src/types.ts",
+        content:
+          "export interface DraftState {\n  base_: object;\n  modified_: boolean;\n}\n\nexport const defaults = { autoFreeze_: true };\n",
+      },
+      {
+        path: "src/finalize.ts",
+        content:
+          'import type { DraftState } from "./types";\n\nexport function finalize(state: DraftState) {\n  return state;\n}\n',
+      },
+    ]);
+    const members = { installationId: 1, repositoryId: 12 };
+    await indexRepositoryArchive(
+      { db: codeIndexDatabase(handle.db), embedder: createLocalEmbedder(), log },
+      members,
+      readTarball(archive),
+      { ignore: [], maxFileBytes: 50_000, commitSha: "aaa" },
+    );
+    const patch = [
+      "@@ -3,3 +3,3 @@",
+      " export function finalize(state: DraftState) {",
+      "-  return state;",
+      "+  return state.modified_ ? state.base_ : defaults.autoFreeze_;",
+      " }",
+    ];
+    const provider = createCodeContextProvider({ db: handle.db, embedder: createLocalEmbedder() });
+    const { text } = await provider(
+      {
+        ...members,
+        owner: "o",
+        repo: "m",
+        pullNumber: 3,
+        author: "a",
+        baseSha: "b",
+        headSha: "h",
+        files: [
+          { path: "src/finalize.ts", status: "modified", hunks: parsePatch(patch.join("\n")) },
+        ],
+        log,
+      },
+      4000,
+    );
+    expect(text).toMatch(
+      /### src\/types\.ts:1-4 — definition of `(state\.)?(modified_|base_)` \(matched by name\) used at src\/finalize\.ts:4/,
+    );
+    expect(text).toMatch(/### src\/types\.ts:6-6 — definition of `defaults(\.autoFreeze_)?`/);
+  });
+
   it("follows a Python import to the package it names, not the same-named class next door", async () => {
     const archive = await makeTarball("o-r-def5678", [
       { path: "app/models.py", content: "class User:\n    role = 'app'\n" },

@@ -42,6 +42,41 @@ describe("the symbol table, on parsed code", () => {
     }
   });
 
+  it("has the data members of interfaces, classes and top-level object literals, by name and owner", async () => {
+    const source = [
+      "export interface State {",
+      "  base_: object;",
+      "  readonly $copy?: object;",
+      "}",
+      "export class Scope {",
+      "  drafts_ = [];",
+      "  static count = 0;",
+      "}",
+      "export const traps = {",
+      "  get(target: object) { return target; },",
+      '  "has": true,',
+      "  limit,",
+      "};",
+    ].join("\n");
+    const symbols = await symbolsOf("src/state.ts", source);
+    for (const name of [
+      "base_",
+      "State.base_",
+      "$copy",
+      "State.$copy",
+      "drafts_",
+      "Scope.drafts_",
+      "count",
+      "traps.get",
+      "has",
+      "traps.has",
+      "limit",
+      "traps.limit",
+    ]) {
+      expect(symbols, name).toContain(name);
+    }
+  });
+
   it("does not take `const x = require(...)` for a definition", async () => {
     expect(
       await symbolsOf(
