@@ -59,6 +59,8 @@ const CALLERS_PER_DEFINITION = 4;
 const MAX_GRAPH_EDGES = 20_000;
 /** Files the graph ranks highest that no other retriever found, looked into for definitions. */
 const GRAPH_NEIGHBOURS = 6;
+/** Chunks returned, best first: more than a context budget holds, so packing fills it. */
+const MAX_CHUNKS = 150;
 
 /** A retrieved chunk and why it is there ("definition of `X` used at src/a.ts:12"). */
 export type ReasonedChunk = FoundChunk & { reason: string };
@@ -114,14 +116,19 @@ export async function retrieveContext(
   const used = names.used.slice(0, MAX_NAMES);
   const frequent = new Set(used);
   const uses = names.uses.filter((use) => use.qualifier !== null || frequent.has(use.name));
-  const modified = new Set(names.declared);
   const changedDefinitions: { name: string; path: string; line: number }[] = [];
   for (const [path, ranges] of names.shownRanges) {
-    for (const definition of await findDefinitionsInRanges(db, scope, path, ranges)) {
-      modified.add(definition.name);
-      changedDefinitions.push(definition);
-    }
+    changedDefinitions.push(...(await findDefinitionsInRanges(db, scope, path, ranges)));
   }
+  // What the change declares that the index defines somewhere: its users are worth reading. A
+  // name declared on an added line and defined nowhere (a local `let i`, a new function) has none.
+  const redeclared = await findNamedDefinitions(db, scope, names.declared.slice(0, MAX_NAMES), {
+    perName: 1,
+  });
+  const modified = new Set([
+    ...changedDefinitions.map((definition) => definition.name),
+    ...redeclared.map((chunk) => chunk.name),
+  ]);
   const [vector] = names.changedText.trim()
     ? await embedder.embed([names.changedText], { signal: options.signal })
     : [];
@@ -194,7 +201,8 @@ export async function retrieveContext(
     definitions.filter(({ via }) => via === "import").map(({ chunk }) => chunk),
   );
   const rankings: RetrievedContext["rankings"] = {
-    definitions: ranking(definitions.map(({ chunk }) => chunk)).slice(0, PER_RETRIEVER),
+    // Every definition the uses name (at most MAX_NAMES × 2 by import, 20 by name per name).
+    definitions: ranking(definitions.map(({ chunk }) => chunk)),
     callers: ranking(callers.map(({ chunk }) => chunk)),
     references: ranking(references),
     graph: [],
@@ -232,7 +240,7 @@ export async function retrieveContext(
   ];
   return {
     chunks: ordered
-      .slice(0, options.limit ?? 40)
+      .slice(0, options.limit ?? MAX_CHUNKS)
       .map((id) => ({ ...byId.get(id)!, reason: reasons.get(id)! })),
     rankings,
   };

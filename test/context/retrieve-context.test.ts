@@ -136,6 +136,73 @@ describe.each(backends)("codebase retrieval on %s", (backend) => {
     expect(crossed.chunks).toEqual([]);
   });
 
+  it("brings every definition a large change uses when the budget holds them, not the first 20 or 40", async () => {
+    const helpers = Array.from({ length: 45 }, (_, i) => `helper${i}`);
+    await index(
+      db,
+      REPO,
+      helpers.map((name) => ({
+        path: `src/helpers/${name}.ts`,
+        content: `export function ${name}(value: number): number {\n  return value + ${name.length};\n}\n`,
+      })),
+    );
+    // A new file calling every helper without importing it: each is matched by name.
+    const added = [
+      `@@ -0,0 +1,${helpers.length} @@`,
+      ...helpers.map((name, i) => `+export const v${i} = ${name}(${i});`),
+    ];
+    const provider = createCodeContextProvider({ db: handle.db, embedder: createLocalEmbedder() });
+    const context = await provider(
+      {
+        ...REPO,
+        owner: "o",
+        repo: "r",
+        pullNumber: 1,
+        author: "a",
+        baseSha: "b",
+        headSha: "h",
+        files: [{ path: "src/all.ts", status: "added", hunks: parsePatch(added.join("\n")) }],
+        log,
+      },
+      15_000,
+    );
+    for (const name of helpers) expect(context.files, name).toContain(`src/helpers/${name}.ts`);
+  });
+
+  it("looks for the users of what the change declares only when the index defines it", async () => {
+    await index(db, REPO, [
+      {
+        path: "src/list.ts",
+        content:
+          "export function visit(items: number[], each: (n: number) => void) {\n  for (const item of items) each(item);\n}\n",
+      },
+      {
+        path: "src/sum.ts",
+        content: "export function sum(items: number[]) {\n  return items.length;\n}\n",
+      },
+    ]);
+    // `each` is declared on an added line (a local), and only ever a parameter in the index.
+    const patch = [
+      "@@ -1,3 +1,4 @@",
+      " export function sum(items: number[]) {",
+      "+  const each = (n: number) => n;",
+      "   return items.length;",
+      " }",
+    ];
+    const retrieved = await retrieveContext(
+      db,
+      createLocalEmbedder(),
+      REPO,
+      readDiffNames([
+        { path: "src/sum.ts", status: "modified", hunks: parsePatch(patch.join("\n")) },
+      ]),
+    );
+    expect(retrieved.rankings.references).toEqual([]);
+    expect(retrieved.chunks.map((chunk) => chunk.reason)).not.toContain(
+      "uses `each`, which the change modifies",
+    );
+  });
+
   it("fills the review's context slot within the budget, listing the files used", async () => {
     await index(db, REPO, fixtureEntries());
     const provider = createCodeContextProvider({ db: handle.db, embedder: createLocalEmbedder() });
