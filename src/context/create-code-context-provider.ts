@@ -27,7 +27,11 @@ import {
   findSimilar,
   type FoundChunk,
 } from "../code-index/search-code-index.ts";
-import { readFileGraph } from "../code-index/read-file-graph.ts";
+import {
+  createFileGraphCache,
+  readFileGraph,
+  type FileGraphCache,
+} from "../code-index/read-file-graph.ts";
 import { rankByFileGraph } from "./rank-by-file-graph.ts";
 
 export type FusionWeights = Record<keyof RetrievedContext["rankings"], number>;
@@ -97,7 +101,13 @@ export async function retrieveContext(
   embedder: Embedder,
   scope: RepositoryScope,
   names: DiffNames,
-  options: { limit?: number; signal?: AbortSignal; weights?: Partial<FusionWeights> } = {},
+  options: {
+    limit?: number;
+    signal?: AbortSignal;
+    weights?: Partial<FusionWeights>;
+    /** Where the repository's file graph is kept between reviews (read-file-graph.ts). */
+    graphCache?: FileGraphCache;
+  } = {},
 ): Promise<RetrievedContext> {
   const empty: RetrievedContext = {
     chunks: [],
@@ -143,7 +153,13 @@ export async function retrieveContext(
       ? findSimilar(db, scope, { model: embedder.model, vector }, PER_RETRIEVER)
       : Promise.resolve([]),
     findByIdentifiers(db, scope, used, PER_RETRIEVER),
-    readFileGraph(db, scope, { mentioned: used, maxEdges: MAX_GRAPH_EDGES }),
+    readFileGraph(db, scope, {
+      mentioned: used,
+      maxEdges: MAX_GRAPH_EDGES,
+      cache: options.graphCache,
+      // Every index run rewrites the state: a new run is a new graph.
+      version: `${state.commit_sha}/${new Date(state.indexed_at).getTime()}/${state.chunks}`,
+    }),
   ]);
 
   // A name the imports resolve has one definition; other definitions of the same name (another
@@ -327,12 +343,15 @@ export function createCodeContextProvider(deps: {
   base?: { auth: (installationId: number) => Promise<Octokit>; chunkFile: ChunkFile };
 }): ContextProvider {
   const db = codeIndexDatabase(deps.db);
+  const graphCache = createFileGraphCache();
   return async (scope, budgetTokens) => {
     try {
       const started = Date.now();
       const repository = { installationId: scope.installationId, repositoryId: scope.repositoryId };
       const names = readDiffNames(scope.files);
-      const retrieved = await retrieveContext(db, deps.embedder, repository, names);
+      const retrieved = await retrieveContext(db, deps.embedder, repository, names, {
+        graphCache,
+      });
       let chunks: ContextChunk[] = retrieved.chunks.map((chunk) => ({
         path: chunk.path,
         startLine: chunk.start_line,

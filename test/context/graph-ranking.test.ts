@@ -10,6 +10,11 @@ import {
   retrieveContext,
 } from "../../src/context/create-code-context-provider.ts";
 import { readDiffNames } from "../../src/context/read-diff-names.ts";
+import {
+  createFileGraphCache,
+  readFileGraph,
+  type FileEdge,
+} from "../../src/code-index/read-file-graph.ts";
 import { makeTarball, type TarEntry } from "../helpers/make-tarball.ts";
 import { silentLogger } from "../helpers/silent-logger.ts";
 import { backends, createTestDatabase } from "../helpers/test-database.ts";
@@ -128,6 +133,53 @@ describe.each(backends)("graph ranking and callers on %s", (backend) => {
     expect(graphPaths.slice(0, 2)).toEqual(["src/money/round.ts", "src/money/clamp.ts"]);
     expect(graphPaths).not.toContain("src/report/summary.ts");
     expect(graphPaths.filter((path) => path?.startsWith("test/"))).toEqual([]);
+  });
+
+  it("keeps the file graph between reviews until the index changes, boosting the names each change uses", async () => {
+    const db = codeIndexDatabase(handle.db);
+    const cache = createFileGraphCache();
+    const edge = (edges: FileEdge[]) =>
+      edges.find((e) => e.from === "src/pricing/discount.ts" && e.to === "src/money/round.ts");
+    const plain = edge(await readFileGraph(db, REPO, { mentioned: [], maxEdges: 100 }))!;
+    const boosted = edge(
+      await readFileGraph(db, REPO, {
+        mentioned: ["roundCents"],
+        maxEdges: 100,
+        cache,
+        version: "1",
+      }),
+    )!;
+    expect(plain.names).toEqual(["roundCents"]);
+    expect(boosted.weight).toBeCloseTo(plain.weight * 10, 9);
+
+    const withGraph = (files: FileDiff[]) =>
+      retrieveContext(db, createLocalEmbedder(), REPO, readDiffNames(files), { graphCache: cache });
+    const graphPaths = async () => {
+      const { rankings, chunks } = await withGraph(discountDiff());
+      const pathOf = new Map(chunks.map((chunk) => [chunk.id, chunk.path]));
+      return rankings.graph.map((id) => pathOf.get(id));
+    };
+    expect(await graphPaths()).not.toContain("src/money/format.ts");
+    // A push: roundCents now formats through a new file. The next review's graph has it.
+    await indexRepositoryArchive(
+      { db, embedder: createLocalEmbedder(), log },
+      REPO,
+      readTarball(
+        await makeTarball("o-r-def5678", [
+          ...shop().filter((entry) => entry.path !== "src/money/round.ts"),
+          {
+            path: "src/money/round.ts",
+            content: `import { clampAmount } from "./clamp";\nimport { formatCents } from "./format";\n\nexport function roundCents(value: number): number {\n  return formatCents(Math.round(clampAmount(value) * 100) / 100);\n}\n`,
+          },
+          {
+            path: "src/money/format.ts",
+            content: `export function formatCents(value: number): number {\n  return Number(value.toFixed(2));\n}\n`,
+          },
+        ]),
+      ),
+      { ignore: [], maxFileBytes: 50_000, commitSha: "def" },
+    );
+    expect(await graphPaths()).toContain("src/money/format.ts");
   });
 
   it("ranks tests, fixtures and the diff's own file below definitions and callers", async () => {
