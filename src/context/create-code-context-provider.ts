@@ -54,8 +54,13 @@ export const DEFAULT_FUSION_WEIGHTS: FusionWeights = {
 
 /** Candidates each retriever contributes before fusion. */
 const PER_RETRIEVER = 20;
-/** Names looked up; a diff using hundreds of names gets its most frequent ones. */
+/** Names searched for; a diff using hundreds of names gets its most frequent ones. */
 const MAX_NAMES = 60;
+/**
+ * Names whose definitions are looked up: more, since a name used once (`setCharset` in a release
+ * of express) matters as much as a frequent one, and the lookup is one indexed query.
+ */
+const MAX_DEFINED_NAMES = 250;
 /** Changed definitions whose callers are looked up, and callers kept per definition. */
 const MAX_CHANGED_DEFINITIONS = 12;
 const CALLERS_PER_DEFINITION = 4;
@@ -124,8 +129,8 @@ export async function retrieveContext(
   if (!state || state.embedding_model !== embedder.model || state.chunks === 0) return empty;
 
   const used = names.used.slice(0, MAX_NAMES);
-  const frequent = new Set(used);
-  const uses = names.uses.filter((use) => use.qualifier !== null || frequent.has(use.name));
+  const looked = new Set(names.used.slice(0, MAX_DEFINED_NAMES));
+  const uses = names.uses.filter((use) => use.qualifier !== null || looked.has(use.name));
   const changedDefinitions: { name: string; path: string; line: number }[] = [];
   for (const [path, ranges] of names.shownRanges) {
     changedDefinitions.push(...(await findDefinitionsInRanges(db, scope, path, ranges)));

@@ -6,7 +6,7 @@ export type { ImportKind, ImportedName };
 
 /**
  * What a file imports and re-exports, read from its syntax tree: TypeScript/JavaScript `import`
- * and `export ... from` (type-only ones too), Python `import` and `from ... import`, Go `import`
+ * and `export ... from` (type-only ones too) and top-level CommonJS `require`, Python `import` and `from ... import`, Go `import`
  * (a package, bound as a namespace under its alias or last path segment), Java `import a.b.C`
  * (named `C`), `import a.b.*` (the package, as a namespace without a local name) and
  * `import static a.b.C.m` (named `m` from `a.b.C`). Other languages: []. Pure.
@@ -30,6 +30,10 @@ function readScriptImports(root: Node): ImportedName[] {
   const found: ImportedName[] = [];
   for (const statement of root.namedChildren) {
     if (statement === null) continue;
+    if (statement.type === "lexical_declaration" || statement.type === "variable_declaration") {
+      found.push(...readRequires(statement));
+      continue;
+    }
     const specifier = stringValue(statement.childForFieldName("source"));
     if (specifier === null) continue;
     const line = statement.startPosition.row + 1;
@@ -62,6 +66,50 @@ function readScriptImports(root: Node): ImportedName[] {
         add("reexport", "*", namespace.namedChild(0)?.text ?? null);
       } else {
         add("reexport-all", null, null);
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * CommonJS imports at the top level: `const x = require("./x")` (a namespace: `x.run` is `run` of
+ * ./x), `const { a, b: c } = require("./x")` and `const a = require("./x").a` (named).
+ */
+function readRequires(statement: Node): ImportedName[] {
+  const found: ImportedName[] = [];
+  const line = statement.startPosition.row + 1;
+  for (const declarator of statement.namedChildren) {
+    if (declarator?.type !== "variable_declarator") continue;
+    const name = declarator.childForFieldName("name");
+    let value = declarator.childForFieldName("value");
+    let member: string | null = null;
+    if (value?.type === "member_expression") {
+      member = value.childForFieldName("property")?.text ?? null;
+      value = value.childForFieldName("object");
+    }
+    if (
+      value?.type !== "call_expression" ||
+      value.childForFieldName("function")?.text !== "require"
+    )
+      continue;
+    const argument = value.childForFieldName("arguments")?.namedChild(0) ?? null;
+    if (argument?.type !== "string" || name === null) continue;
+    const specifier = stringValue(argument)!;
+    const add = (kind: ImportKind, importedName: string, localName: string) =>
+      found.push({ kind, importedName, localName, specifier, line });
+    if (name.type === "identifier") {
+      if (member !== null) add("named", member, name.text);
+      else add("namespace", "*", name.text);
+    } else if (name.type === "object_pattern" && member === null) {
+      for (const part of name.namedChildren) {
+        if (part?.type === "shorthand_property_identifier_pattern")
+          add("named", part.text, part.text);
+        else if (part?.type === "pair_pattern") {
+          const key = part.childForFieldName("key")?.text;
+          const local = part.childForFieldName("value");
+          if (key && local?.type === "identifier") add("named", key, local.text);
+        }
       }
     }
   }

@@ -249,6 +249,65 @@ describe.each(backends)("import-aware retrieval on %s", (backend) => {
     expect(text).toMatch(/### src\/types\.ts:6-6 — definition of `defaults(\.autoFreeze_)?`/);
   });
 
+  it("follows a CommonJS require, for a name the change uses once among many", async () => {
+    const archive = await makeTarball("o-r-ccc3333", [
+      {
+        path: "lib/util/charset.js",
+        content:
+          "exports.setCharset = function setCharset(type, charset) {\n  return type + '; charset=' + charset;\n};\n",
+      },
+      {
+        // Same name, same folder as the user: what matching by name alone would pick.
+        path: "lib/legacy.js",
+        content:
+          "function setCharset(type) {\n  return type + '; legacy';\n}\nmodule.exports = setCharset;\n",
+      },
+      {
+        path: "lib/response.js",
+        content:
+          "var setCharset = require('./util/charset').setCharset;\n\nexports.send = function send(body) {\n  return body;\n};\n",
+      },
+    ]);
+    const cjs = { installationId: 1, repositoryId: 13 };
+    await indexRepositoryArchive(
+      { db: codeIndexDatabase(handle.db), embedder: createLocalEmbedder(), log },
+      cjs,
+      readTarball(archive),
+      { ignore: [], maxFileBytes: 50_000, commitSha: "ccc" },
+    );
+    // 80 names used twice each come before setCharset, used once.
+    const busy = Array.from({ length: 80 }, (_, i) => `+  const name${i} = name${i}Source;`);
+    const patch = [
+      `@@ -3,3 +3,${3 + busy.length} @@ var setCharset = require('./util/charset').setCharset;`,
+      " exports.send = function send(body) {",
+      "-  return body;",
+      ...busy,
+      "+  return setCharset(body, 'utf-8');",
+      " };",
+    ];
+    const provider = createCodeContextProvider({ db: handle.db, embedder: createLocalEmbedder() });
+    const { text } = await provider(
+      {
+        ...cjs,
+        owner: "o",
+        repo: "c",
+        pullNumber: 4,
+        author: "a",
+        baseSha: "b",
+        headSha: "h",
+        files: [
+          { path: "lib/response.js", status: "modified", hunks: parsePatch(patch.join("\n")) },
+        ],
+        log,
+      },
+      4000,
+    );
+    expect(text).toContain(
+      `### lib/util/charset.js:1-3 — definition of \`setCharset\` used at lib/response.js:${4 + busy.length}`,
+    );
+    expect(text).not.toContain("legacy'");
+  });
+
   it("follows a Python import to the package it names, not the same-named class next door", async () => {
     const archive = await makeTarball("o-r-def5678", [
       { path: "app/models.py", content: "class User:\n    role = 'app'\n" },

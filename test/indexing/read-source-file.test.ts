@@ -117,6 +117,26 @@ describe("imports, on parsed code", () => {
     ]);
   });
 
+  it("reads CommonJS requires at the top level: whole module, one export, destructured", async () => {
+    const source = [
+      'const utils = require("./utils");',
+      "var setCharset = require('./utils').setCharset;",
+      'const { compile, parse: parseQuery } = require("../query");',
+      "function later() {",
+      '  const lazy = require("./lazy");',
+      "}",
+      'const size = 1, fs = require("fs");',
+    ].join("\n");
+    const { imports } = await readSourceFile("lib/response.js", source);
+    expect(imports.map((i) => [i.kind, i.importedName, i.localName, i.specifier, i.line])).toEqual([
+      ["namespace", "*", "utils", "./utils", 1],
+      ["named", "setCharset", "setCharset", "./utils", 2],
+      ["named", "compile", "compile", "../query", 3],
+      ["named", "parse", "parseQuery", "../query", 3],
+      ["namespace", "*", "fs", "fs", 7],
+    ]);
+  });
+
   it("reads Python imports", async () => {
     const source = "from .models import User as U\nimport pkg.tools\nimport json as j\n";
     const { imports } = await readSourceFile("app/views.py", source);
