@@ -1,25 +1,30 @@
 /**
  * Retrieval quality (issue 4, benchmark 3; issue 11's benchmark). Run: `node bench/retrieval-quality-bench.ts`,
- * one change: `--case zod-4.6.0` (repeatable), one split: `--split held-back`, missed definitions
- * listed: `--misses`.
+ * one change: `--case zod-4.6.0` (repeatable), one split: `--split held-back`, what was packed and
+ * what was missed listed: `--misses`.
  *
  * The changes are releases of npm packages (bench/retrieval/cases.json), fetched at run time with
  * `npm pack` into a cache outside the repository (REVUE_BENCH_CACHE, default ~/.cache/revue-bench).
  * For each change the old release's sources (tests left out) are indexed with Revue's indexer into
- * a fresh PGlite with the local embedder. For every hunk of every modified source file, the ground
- * truth is the set of definitions the names on the hunk's added lines resolve to, in the package's
- * own sources, outside the hunk itself, and already defined in the old release (a definition the
- * change adds cannot be in the index). TypeScript and JavaScript: the TypeScript compiler
- * (typescript-definitions.ts). Python: Python's `ast` with import resolution
- * (python-definitions.py), not a language server.
+ * a fresh PGlite with the local embedder. Ground truth comes from the compiler: TypeScript and
+ * JavaScript, the TypeScript compiler (typescript-definitions.ts); Python, Python's `ast` with
+ * import resolution (python-definitions.py), not a language server.
  *
- * A definition counts as found in a top-k when one of the k retrieved chunks of its file covers
- * the line that declares it in the old release. Reported per change and per split (tune /
- * held-back): recall in the top 5 and top 10 for vector search, full-text, symbols (definitions
- * and references), Revue's fused result, and two grep baselines (grep-baseline.ts): the top-k
- * files by hits of the hunk's identifiers (found when the file is among them: files are larger
- * than chunks, so this one is generous), and the top-k index chunks by hits (the same unit as
- * Revue, without the chunks the hunk shows). A split's figure is the mean of its changes' recalls.
+ * 1. The whole change as one pull request (measureChange), the figure issue 11 asks for: every
+ *    modified and added source file, context retrieved and packed into the review's context budget
+ *    exactly as the review's context provider does. Recall: the share of the definitions the added
+ *    lines use, declared in the old release in files the change does not touch, that a packed chunk
+ *    covers. Precision: the share of packed tokens that are such definitions or callers of what the
+ *    change edits. Baseline: grep of the added lines' identifiers over the index's chunks, most hits
+ *    first, packed into the same budget.
+ * 2. Per hunk, the older and stricter unit: the definitions a hunk's added lines use outside the
+ *    hunk (same file included), found when one of the top-k retrieved chunks covers the declaring
+ *    line; recall in the top 5 and top 10 for vector search, full-text, symbols, Revue's fused
+ *    result, and two grep baselines (grep-baseline.ts): the top-k files by hits (generous: a file
+ *    counts whole) and the top-k chunks by hits.
+ *
+ * A split's figure (tune / held-back, fixed in cases.json) is the mean of its changes' figures;
+ * changes without ground truth are left out of the mean.
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -33,12 +38,18 @@ import type { RepositoryScope } from "../src/code-index/code-index-store.ts";
 import { indexRepositoryArchive } from "../src/indexing/index-repository.ts";
 import { readTarball } from "../src/indexing/read-tarball.ts";
 import { parsePatch } from "../src/diff/parse-patch.ts";
+import type { FileDiff } from "../src/diff/format-diff.ts";
 import {
   DEFAULT_FUSION_WEIGHTS,
   retrieveContext,
 } from "../src/context/create-code-context-provider.ts";
 import { fuseRankings } from "../src/context/fuse-rankings.ts";
+import { createFileGraphCache } from "../src/code-index/read-file-graph.ts";
 import { readDiffNames } from "../src/context/read-diff-names.ts";
+import { packContext, type ContextChunk } from "../src/context/pack-context.ts";
+import { estimateTokens } from "../src/model/estimate-tokens.ts";
+import { CONTEXT_SHARE } from "../src/review/steps/collect-context.ts";
+import { readConfig } from "../src/config/read-config.ts";
 import { makeTarball } from "../test/helpers/make-tarball.ts";
 import { silentLogger } from "../test/helpers/silent-logger.ts";
 import { fetchNpmPackage } from "./retrieval/fetch-npm-package.ts";
@@ -64,7 +75,30 @@ const METHODS = ["vector", "full-text", "symbols", "fused", "grep-files", "grep-
 type Method = (typeof METHODS)[number];
 const KS = [5, 10] as const;
 
+/** The whole change reviewed as one pull request, through the context budget (see measureChange). */
+type ChangeResult = {
+  /** Files the change modifies, adds, removes. */
+  modified: number;
+  added: number;
+  removed: number;
+  /** Distinct definitions the change's added lines use, in files it does not touch. */
+  truths: number;
+  /** Lines of untouched files that use a definition the change edits (callers). */
+  callerLines: number;
+  budgetTokens: number;
+  /** How long Revue's retrieval of the whole change took. */
+  retrievalMs: number;
+  revue: PackedScore;
+  grep: PackedScore;
+};
+
+/** What one method put in the context budget: truths found, and the share of its tokens that matter. */
+type PackedScore = { found: number; chunks: number; tokens: number; usefulTokens: number };
+
 type CaseResult = {
+  change: ChangeResult;
+  /** How long each hunk's retrieval took. */
+  hunkRetrievalMs: number[];
   benchCase: BenchCase;
   files: number;
   chunks: number;
@@ -121,6 +155,9 @@ async function measureCase(
       oldSet.has(path) &&
       readFileSync(join(oldRoot, path), "utf8") !== readFileSync(join(newRoot, path), "utf8"),
   );
+  const newSet = new Set(newFiles);
+  const added = newFiles.filter((path) => !oldSet.has(path));
+  const removed = oldFiles.filter((path) => !newSet.has(path));
 
   {
     const embedder = createLocalEmbedder();
@@ -154,13 +191,26 @@ async function measureCase(
     }));
 
     const before = readDefinitions(benchCase, oldRoot, oldFiles);
-    const after = readDefinitions(benchCase, newRoot, newFiles, modified);
+    const after = readDefinitions(benchCase, newRoot, newFiles, [...modified, ...added]);
+    const change = await measureChange(db, embedder, scope, {
+      oldRoot,
+      newRoot,
+      modified,
+      added,
+      removed,
+      before,
+      after,
+      chunks,
+      showMisses,
+      usesIn: (files) => readDefinitions(benchCase, oldRoot, oldFiles, files).uses,
+    });
 
     const found: Record<string, number> = {};
     let truths = 0;
     let addedByChange = 0;
     let hunks = 0;
     let hunksWithTruth = 0;
+    const hunkRetrievalMs: number[] = [];
     for (const path of modified) {
       const usesByLine = after.uses.get(path) ?? new Map();
       for (const hunk of parsePatch(patchOf(join(oldRoot, path), join(newRoot, path)))) {
@@ -186,6 +236,7 @@ async function measureCase(
         hunksWithTruth += 1;
         truths += truth.size;
 
+        const hunkStarted = performance.now();
         const retrieved = await retrieveContext(
           db,
           embedder,
@@ -193,8 +244,10 @@ async function measureCase(
           readDiffNames([{ path, status: "modified", hunks: [hunk] }]),
           {
             weights: process.env.BENCH_WEIGHTS ? JSON.parse(process.env.BENCH_WEIGHTS) : undefined,
+            graphCache,
           },
         );
+        hunkRetrievalMs.push(performance.now() - hunkStarted);
         const shownEnd = hunk.oldStart + Math.max(hunk.oldLines, 1) - 1;
         const shown = (chunk: { path: string; start_line: number; end_line: number }) =>
           chunk.path === path && chunk.start_line <= shownEnd && chunk.end_line >= hunk.oldStart;
@@ -245,6 +298,8 @@ async function measureCase(
       }
     }
     return {
+      change,
+      hunkRetrievalMs,
       benchCase,
       files: oldFiles.length,
       chunks: report.totalChunks,
@@ -256,6 +311,191 @@ async function measureCase(
       found,
     };
   }
+}
+
+/** The file graph kept between retrievals, as the review's context provider keeps it. */
+const graphCache = createFileGraphCache();
+
+type IndexedChunk = {
+  id: number;
+  path: string;
+  start_line: number;
+  end_line: number;
+  content: string;
+  words: Map<string, number>;
+};
+
+/**
+ * The change as a reviewer gets it: one pull request holding every modified and added source file,
+ * its context retrieved by Revue's own steps (readDiffNames, retrieveContext) and packed into the
+ * review's context budget (REVUE_MAX_PROMPT_TOKENS's default times CONTEXT_SHARE) by packContext,
+ * as the review's context provider does. The baseline greps the identifiers of every added line
+ * over the index's chunks (minus those the diff shows), most hits first, packed into the same
+ * budget. Ground truth (the issue's definition): the distinct definitions the added lines use, per
+ * the compiler, declared in the old release in a file the change does not touch. Recall: the share
+ * of them whose declaring line a packed chunk covers. Precision: the share of packed tokens in
+ * chunks that cover a ground-truth definition or a caller, a line of an untouched file using a
+ * definition the change edits (one whose declaring line lies in a hunk's old-side range).
+ */
+async function measureChange(
+  db: CodeIndexDatabase,
+  embedder: ReturnType<typeof createLocalEmbedder>,
+  scope: RepositoryScope,
+  input: {
+    oldRoot: string;
+    newRoot: string;
+    modified: string[];
+    added: string[];
+    removed: string[];
+    before: TreeDefinitions;
+    after: TreeDefinitions;
+    chunks: IndexedChunk[];
+    showMisses: boolean;
+    /** The old release's uses in `files` (the compiler's, so asked only where they can matter). */
+    usesIn: (files: string[]) => TreeDefinitions["uses"];
+  },
+): Promise<ChangeResult> {
+  const { before, after } = input;
+  const touched = new Set([...input.modified, ...input.added, ...input.removed]);
+  const diffs: FileDiff[] = [
+    ...input.modified.map((path) => ({
+      path,
+      status: "modified" as const,
+      hunks: parsePatch(patchOf(join(input.oldRoot, path), join(input.newRoot, path))),
+    })),
+    ...input.added.map((path) => ({
+      path,
+      status: "added" as const,
+      hunks: parsePatch(patchOf("/dev/null", join(input.newRoot, path))),
+    })),
+  ];
+
+  const truth = new Map<string, { path: string; lines: number[] }>();
+  const addedLines: string[] = [];
+  for (const diff of diffs) {
+    const usesByLine = after.uses.get(diff.path) ?? new Map();
+    for (const hunk of diff.hunks) {
+      for (const line of hunk.lines) {
+        if (line.kind !== "add") continue;
+        addedLines.push(line.text);
+        for (const use of usesByLine.get(line.newLine!) ?? []) {
+          const oldLines = before.declared.get(use.key);
+          if (!touched.has(use.path) && oldLines)
+            truth.set(use.key, { path: use.path, lines: oldLines });
+        }
+      }
+    }
+  }
+
+  // What the diff shows of the old release: hunks' old-side ranges, removed files whole.
+  const shownRanges = new Map<string, [number, number][]>();
+  for (const diff of diffs)
+    if (diff.status === "modified")
+      shownRanges.set(
+        diff.path,
+        diff.hunks.map((hunk) => [hunk.oldStart, hunk.oldStart + Math.max(hunk.oldLines, 1) - 1]),
+      );
+  const removedSet = new Set(input.removed);
+  const shown = (chunk: { path: string; start_line: number; end_line: number }) =>
+    removedSet.has(chunk.path) ||
+    (shownRanges.get(chunk.path) ?? []).some(
+      ([start, end]) => chunk.start_line <= end && chunk.end_line >= start,
+    );
+
+  // Definitions the change edits, and the lines of untouched files that use them.
+  const edited = new Set<string>();
+  for (const [key, lines] of before.declared) {
+    const path = key.slice(0, key.lastIndexOf("#"));
+    if (removedSet.has(path)) edited.add(key);
+    const ranges = shownRanges.get(path) ?? [];
+    if (lines.some((line) => ranges.some(([start, end]) => start <= line && line <= end)))
+      edited.add(key);
+  }
+  // Only untouched files whose text names an edited definition can call one.
+  const editedNames = new Set([...edited].map((key) => key.slice(key.lastIndexOf("#") + 1)));
+  const mentioning = new Set(
+    input.chunks
+      .filter((chunk) => !touched.has(chunk.path))
+      .filter((chunk) => [...chunk.words.keys()].some((word) => editedNames.has(word)))
+      .map((chunk) => chunk.path),
+  );
+  const callerLines = new Map<string, number[]>();
+  const uses: TreeDefinitions["uses"] =
+    mentioning.size > 0 ? input.usesIn([...mentioning]) : new Map();
+  for (const [path, byLine] of uses) {
+    for (const [line, lineUses] of byLine)
+      if (lineUses.some((use) => edited.has(use.key)))
+        callerLines.set(path, [...(callerLines.get(path) ?? []), line]);
+  }
+
+  const covers = (chunk: ContextChunk, path: string, lines: number[]) =>
+    chunk.path === path && lines.some((line) => chunk.startLine <= line && line <= chunk.endLine);
+  const score = (used: ContextChunk[]): PackedScore => {
+    let found = 0;
+    for (const definition of truth.values())
+      if (used.some((chunk) => covers(chunk, definition.path, definition.lines))) found += 1;
+    let tokens = 0;
+    let usefulTokens = 0;
+    for (const chunk of used) {
+      const cost = estimateTokens(chunk.content);
+      tokens += cost;
+      const useful =
+        [...truth.values()].some((definition) =>
+          covers(chunk, definition.path, definition.lines),
+        ) || covers(chunk, chunk.path, callerLines.get(chunk.path) ?? []);
+      if (useful) usefulTokens += cost;
+    }
+    return { found, chunks: used.length, tokens, usefulTokens };
+  };
+
+  const budgetTokens = Math.floor(
+    readConfig({ NODE_ENV: "test" }).model.maxPromptTokens * CONTEXT_SHARE,
+  );
+  const retrievalStarted = performance.now();
+  const retrieved = await retrieveContext(db, embedder, scope, readDiffNames(diffs), {
+    graphCache,
+  });
+  const retrievalMs = performance.now() - retrievalStarted;
+  const revue = packContext(
+    retrieved.chunks.map((chunk) => ({
+      path: chunk.path,
+      startLine: chunk.start_line,
+      endLine: chunk.end_line,
+      content: chunk.content,
+      reason: chunk.reason,
+    })),
+    budgetTokens,
+  );
+  const grep = packContext(
+    rankByHits(
+      input.chunks.filter((chunk) => !shown(chunk)),
+      diffIdentifiers(addedLines),
+    ).map((chunk) => ({
+      path: chunk.path,
+      startLine: chunk.start_line,
+      endLine: chunk.end_line,
+      content: chunk.content,
+    })),
+    budgetTokens,
+  );
+  if (input.showMisses) {
+    for (const chunk of revue.used)
+      console.log(`    packed ${chunk.path}:${chunk.startLine}-${chunk.endLine} ${chunk.reason}`);
+    for (const [key, definition] of truth)
+      if (!revue.used.some((chunk) => covers(chunk, definition.path, definition.lines)))
+        console.log(`    change miss ${key} (line ${definition.lines.join(", ")})`);
+  }
+  return {
+    modified: input.modified.length,
+    added: input.added.length,
+    removed: input.removed.length,
+    truths: truth.size,
+    callerLines: [...callerLines.values()].reduce((sum, lines) => sum + lines.length, 0),
+    budgetTokens,
+    retrievalMs,
+    revue: score(revue.used),
+    grep: score(grep.used),
+  };
 }
 
 function recall(result: CaseResult, key: string): number {
@@ -296,6 +536,59 @@ function printTable(results: CaseResult[]) {
   }
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Recall and precision of a packed context; NaN when there is nothing to measure. */
+const ratio = (part: number, whole: number) => (whole === 0 ? Number.NaN : part / whole);
+
+function printChangeTable(results: CaseResult[]) {
+  const columns = ["files M/A/R", "truth", "callers", "Revue R", "Revue P", "grep R", "grep P"];
+  const widths = [12, 5, 7, 7, 7, 7, 7];
+  const cell = (v: number) => (Number.isNaN(v) ? "-" : v.toFixed(2));
+  const line = (label: string, split: string, cells: string[]) =>
+    console.log(
+      [label.padEnd(22), split.padEnd(9)]
+        .concat(cells.map((c, i) => c.padStart(widths[i]!)))
+        .join(" "),
+    );
+  line("change", "split", columns);
+  const figures = (c: ChangeResult) => [
+    ratio(c.revue.found, c.truths),
+    ratio(c.revue.usefulTokens, c.revue.tokens),
+    ratio(c.grep.found, c.truths),
+    ratio(c.grep.usefulTokens, c.grep.tokens),
+  ];
+  for (const { benchCase, change } of results) {
+    const [rr, rp, gr, gp] = figures(change);
+    const below = rr! < gr! ? "  below the baseline" : "";
+    line(benchCase.id, benchCase.split, [
+      `${change.modified}/${change.added}/${change.removed}`,
+      String(change.truths),
+      String(change.callerLines),
+      cell(rr!),
+      cell(rp!),
+      cell(gr!),
+      cell(gp!) + below,
+    ]);
+  }
+  for (const split of ["tune", "held-back"] as const) {
+    const measured = results.filter((r) => r.benchCase.split === split && r.change.truths > 0);
+    if (measured.length === 0) continue;
+    const mean = (i: number) =>
+      measured.map((r) => figures(r.change)[i]!).filter((v) => !Number.isNaN(v));
+    const average = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    line(`mean of ${measured.length} changes`, split, [
+      "",
+      String(measured.reduce((sum, r) => sum + r.change.truths, 0)),
+      "",
+      ...[0, 1, 2, 3].map((i) => cell(average(mean(i)))),
+    ]);
+  }
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -330,10 +623,16 @@ async function main() {
     const result = await measureCase(db, scope, benchCase, values.misses ?? false);
     results.push(result);
     console.log(
-      `${benchCase.id} (${benchCase.package} ${benchCase.old} -> ${benchCase.new}, ${benchCase.split}): ${result.files} files indexed in ${result.indexSeconds.toFixed(1)} s (${result.chunks} chunks, local embedder); ${result.hunks} hunks, ${result.hunksWithTruth} use ${result.truths} definitions that exist at the base (${result.addedByChange} uses of definitions the change adds left out); fused@10 ${recall(result, "fused@10").toFixed(2)}, grep-files@10 ${recall(result, "grep-files@10").toFixed(2)}`,
+      `${benchCase.id} (${benchCase.package} ${benchCase.old} -> ${benchCase.new}, ${benchCase.split}): ${result.files} files indexed in ${result.indexSeconds.toFixed(1)} s (${result.chunks} chunks, local embedder); ${result.hunks} hunks, ${result.hunksWithTruth} use ${result.truths} definitions that exist at the base (${result.addedByChange} uses of definitions the change adds left out); fused@10 ${recall(result, "fused@10").toFixed(2)}, grep-files@10 ${recall(result, "grep-files@10").toFixed(2)}; whole change: ${result.change.truths} definitions in untouched files, Revue ${result.change.revue.found} (${result.change.revue.chunks} chunks, ${result.change.revue.tokens} tokens), grep ${result.change.grep.found} (${result.change.grep.chunks} chunks, ${result.change.grep.tokens} tokens); retrieval: whole change ${result.change.retrievalMs.toFixed(0)} ms, median hunk ${median(result.hunkRetrievalMs).toFixed(0)} ms`,
     );
   }
-  console.log("\nrecall of the ground truth's definitions in the top 5 / top 10:");
+  console.log(
+    `\nthe whole change as one pull request, context packed into the review's budget (${results[0]!.change.budgetTokens} tokens): recall (R) of the definitions its added lines use in files it does not touch, and precision (P), the share of context tokens that are those definitions or callers of what it edits; grep: the baseline in the same budget`,
+  );
+  printChangeTable(results);
+  console.log(
+    "\nper hunk: recall of the definitions its added lines use outside the hunk (same file included), in the top 5 / top 10:",
+  );
   printTable(results);
   await handle.close();
   console.log(`whole run ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -9,6 +9,11 @@ import type { ChangeSet } from "./collect-changes.ts";
 import { collectHouseRules, type HouseRules } from "./collect-house-rules.ts";
 import type { ReviewRun } from "./review-run.ts";
 
+/** The share of the prompt budget repository context may fill. */
+export const CONTEXT_SHARE = 0.25;
+/** The share of the prompt budget team memory may fill. */
+const MEMORY_SHARE = 0.05;
+
 export type CollectedContext = {
   /** What the review is about, for the extensions (context, memory, the finding gate). */
   scope: ReviewScope;
@@ -42,8 +47,8 @@ export async function collectContext(
   };
   const maxPromptTokens = deps.config.model.maxPromptTokens;
   const [context, memory, rules] = await Promise.all([
-    (deps.context ?? emptyContext)(scope, Math.floor(maxPromptTokens * 0.25)),
-    (deps.memory ?? emptyMemory)(scope, Math.floor(maxPromptTokens * 0.05)),
+    (deps.context ?? emptyContext)(scope, Math.floor(maxPromptTokens * CONTEXT_SHARE)),
+    (deps.memory ?? emptyMemory)(scope, Math.floor(maxPromptTokens * MEMORY_SHARE)),
     collectHouseRules(run, changes),
   ]);
   return { scope, context, memory, rules };
