@@ -1,4 +1,4 @@
-import { fromPglite, PgBoss } from "pg-boss";
+import { fromPglite, PgBoss, type Queue } from "pg-boss";
 import type { Logger } from "pino";
 import type { DatabaseHandle } from "../db/open-database.ts";
 import { deadLetterQueueOf, QUEUES, type JobName } from "./jobs.ts";
@@ -58,29 +58,55 @@ export async function startQueue(handle: DatabaseHandle, options: QueueOptions):
   boss.on("warning", (warning) => options.log.warn({ warning }, "queue warning"));
   await boss.start();
 
-  for (const [name, definition] of Object.entries(QUEUES) as [
-    JobName,
-    (typeof QUEUES)[JobName],
-  ][]) {
-    const deadLetter = deadLetterQueueOf(name);
-    const settings = { ...definition };
-    if (options.retryDelaySeconds !== undefined) {
-      settings.retryDelay = options.retryDelaySeconds;
-      settings.retryBackoff = false;
-      delete settings.retryDelayMax;
+  const definitions = queueDefinitions(options.retryDelaySeconds);
+  // One read of every queue; a write only for what is missing or changed (each is a transaction,
+  // and a start usually finds everything as it left it).
+  const existing = new Map(
+    (
+      await boss.getQueues(definitions.flatMap(({ name, deadLetter }) => [name, deadLetter.name]))
+    ).map((queue) => [queue.name, queue]),
+  );
+  for (const { name, settings, deadLetter } of definitions) {
+    if (!existing.has(deadLetter.name)) {
+      await boss.createQueue(deadLetter.name, deadLetter.settings);
     }
-    if (!(await boss.getQueue(deadLetter))) {
-      await boss.createQueue(deadLetter, {
-        retentionSeconds: 30 * 24 * 3600,
-        deleteAfterSeconds: 30 * 24 * 3600,
-      });
+    const queue = existing.get(name);
+    if (!queue) {
+      await boss.createQueue(name, { ...settings, deadLetter: deadLetter.name });
+      continue;
     }
-    if (await boss.getQueue(name)) {
-      const { policy: _policy, ...changeable } = settings;
-      await boss.updateQueue(name, { ...changeable, deadLetter });
-    } else {
-      await boss.createQueue(name, { ...settings, deadLetter });
+    const { policy: _policy, ...changeable } = settings;
+    const wanted: Record<string, unknown> = { ...changeable, deadLetter: deadLetter.name };
+    const current = queue as unknown as Record<string, unknown>;
+    if (Object.keys(wanted).some((key) => wanted[key] !== current[key])) {
+      await boss.updateQueue(name, wanted);
     }
   }
   return boss;
+}
+
+type QueueSettings = Omit<Queue, "name" | "deadLetter">;
+
+/** Every queue startQueue makes, with its dead-letter queue. */
+function queueDefinitions(retryDelaySeconds?: number): {
+  name: JobName;
+  settings: QueueSettings;
+  deadLetter: { name: string; settings: QueueSettings };
+}[] {
+  return (Object.entries(QUEUES) as [JobName, QueueSettings][]).map(([name, definition]) => {
+    const settings = { ...definition };
+    if (retryDelaySeconds !== undefined) {
+      settings.retryDelay = retryDelaySeconds;
+      settings.retryBackoff = false;
+      delete settings.retryDelayMax;
+    }
+    return {
+      name,
+      settings,
+      deadLetter: {
+        name: deadLetterQueueOf(name),
+        settings: { retentionSeconds: 30 * 24 * 3600, deleteAfterSeconds: 30 * 24 * 3600 },
+      },
+    };
+  });
 }
