@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { sql } from "kysely";
 import { Migrator, NO_MIGRATIONS, type MigrationResultSet } from "kysely/migration";
 import { migrations } from "../../migrations/index.ts";
@@ -48,6 +49,18 @@ export async function migrateDown(
 ): Promise<MigrationResultSet> {
   const migrator = migratorFor(db, schema);
   return all ? migrator.migrateTo(NO_MIGRATIONS) : migrator.migrateDown();
+}
+
+/**
+ * Each migration's name and source text, in order: what decides the schema a new database gets
+ * (a cached template of one is keyed by it, see pglite-template.ts). Throws when a file listed in
+ * migrations/index.ts cannot be read.
+ */
+export function describeMigrations(): string[] {
+  const folder = new URL("../../migrations/", import.meta.url);
+  return Object.keys(migrations).map(
+    (name) => `migration ${name}\n${readFileSync(new URL(`${name}.ts`, folder), "utf8")}`,
+  );
 }
 
 function migratorFor(db: Database, schema: string): Migrator {

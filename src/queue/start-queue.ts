@@ -1,5 +1,6 @@
-import { fromPglite, PgBoss, type Queue } from "pg-boss";
+import { fromPglite, getConstructionPlans, PgBoss, type Queue } from "pg-boss";
 import type { Logger } from "pino";
+import { installedVersion } from "../db/installed-version.ts";
 import type { DatabaseHandle } from "../db/open-database.ts";
 import { deadLetterQueueOf, QUEUES, type JobName } from "./jobs.ts";
 
@@ -83,6 +84,28 @@ export async function startQueue(handle: DatabaseHandle, options: QueueOptions):
     }
   }
   return boss;
+}
+
+/**
+ * Creates pg-boss's schema and every queue in a new database, as startQueue would, and stops
+ * without leaving anything running or any job behind: for a new embedded database's template.
+ */
+export async function createQueueSchema(handle: DatabaseHandle, log: Logger): Promise<void> {
+  const boss = await startQueue(handle, { log, background: false });
+  // Closes pg-boss's own pool, never a PGlite instance (pg-boss leaves that to its owner).
+  await boss.stop({ graceful: false, close: true });
+}
+
+/**
+ * What decides the queue's part of a new database, for its template's key: pg-boss's version and
+ * schema, and every queue's settings.
+ */
+export function describeQueueSchema(schema = "pgboss"): string[] {
+  return [
+    `pg-boss@${installedVersion("pg-boss")}`,
+    getConstructionPlans(schema),
+    JSON.stringify(queueDefinitions()),
+  ];
 }
 
 type QueueSettings = Omit<Queue, "name" | "deadLetter">;
