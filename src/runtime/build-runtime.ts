@@ -65,12 +65,18 @@ export async function buildRuntime(options: RuntimeOptions): Promise<Runtime> {
     log,
     newDatabase: newDatabaseContents(log),
   });
+  // Each step of a start at debug level: their times are where a slow start went (bench/startup.ts).
+  log.debug("database open");
   let boss: PgBoss;
   try {
     // A new embedded database already holds every migration (its template's or its own): the
     // migrator finds nothing to do there, and stays the one that makes the schema right.
-    if (options.migrate) await migrateOrThrow(database.db);
+    if (options.migrate) {
+      await migrateOrThrow(database.db);
+      log.debug("database migrated");
+    }
     boss = await startQueue(database, { log, background: options.queueInBackground });
+    log.debug("queue started");
   } catch (error) {
     await database.close();
     throw error;
