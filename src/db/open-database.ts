@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
@@ -8,9 +8,11 @@ import type { Logger } from "pino";
 import type { Config } from "../config/read-config.ts";
 import type { DatabaseSchema } from "./schema.ts";
 import {
-  discardPgliteTemplate,
+  emptyDataDir,
+  pgliteTemplateKey,
   pgliteTemplatePath,
-  readPgliteTemplate,
+  prepareEmptyDataDir,
+  unpackPgliteTemplate,
   writePgliteTemplate,
 } from "./pglite-template.ts";
 import { restrictFileModes } from "./restrict-file-modes.ts";
@@ -31,6 +33,16 @@ export type DatabaseHandle = {
   close(): Promise<void>;
 };
 
+/**
+ * What a new database must hold before its first use, so that the embedded backend can keep a
+ * template of it (pglite-template.ts): `describe` gives the texts that decide it (migration files,
+ * the queue's schema), `fill` puts it in and throws when it cannot.
+ */
+export type NewDatabaseContents = {
+  describe(): string[];
+  fill(handle: DatabaseHandle): Promise<void>;
+};
+
 /** The database could not be opened; the message says what to do. Not worth retrying at once. */
 export class DatabaseUnavailableError extends Error {
   override name = "DatabaseUnavailableError";
@@ -44,38 +56,39 @@ const parseInt8 = (value: string) => Number(value);
  * Opens the configured database and checks that pgvector is there.
  * Throws DatabaseUnavailableError within `connectTimeoutMs` when a server cannot be reached, and
  * when the server lacks the pgvector extension (with how to install it). `log` hears of idle
- * connections the server dropped (never fatal).
+ * connections the server dropped (never fatal). A new embedded database is made with
+ * `newDatabase` in it, from a cached template when there is one (see createNewDataDir); the caller
+ * still migrates, which then finds nothing to do.
  */
 export async function openDatabase(
   database: Config["database"],
-  options: { schema?: string; log?: Logger } = {},
+  options: { schema?: string; log?: Logger; newDatabase?: NewDatabaseContents } = {},
 ): Promise<DatabaseHandle> {
   const schema = options.schema ?? "public";
   if (database.kind === "pglite") {
     // The data directory is the database: only its owner may read or write it (as PostgreSQL asks).
-    const isNew = !existsSync(join(database.dataDir, "PG_VERSION"));
     mkdirSync(database.dataDir, { recursive: true, mode: 0o700 });
-    const pglite = isNew
-      ? await createNewDataDir(database.dataDir, database.templateCacheDir, options.log)
-      : await createPglite(database.dataDir);
+    const handle = existsSync(join(database.dataDir, "PG_VERSION"))
+      ? await openPglite(await createPglite(database.dataDir), schema)
+      : await createNewDataDir(database.dataDir, schema, {
+          cacheDir: database.templateCacheDir,
+          contents: options.newDatabase,
+          log: options.log,
+        });
     restrictFileModes(database.dataDir);
-    return openPglite(pglite, schema);
+    return handle;
   }
   return openPostgres(database, schema, options.log);
 }
 
 /**
- * A PGlite instance with pgvector, on disk at `dataDir`, or in memory when it is undefined; a new
- * cluster is unpacked from `loadDataDir` (a `dumpDataDir` archive) when given, else initialised.
+ * A PGlite instance with pgvector, on disk at `dataDir`, or in memory when it is undefined; a
+ * directory without a cluster gets one by initdb (seconds).
  */
-export async function createPglite(
-  dataDir: string | undefined,
-  loadDataDir?: Blob,
-): Promise<PGlite> {
+export async function createPglite(dataDir: string | undefined): Promise<PGlite> {
   // One options object: `new PGlite(undefined, options)` silently drops the extensions.
   const pglite = new PGlite({
     dataDir,
-    loadDataDir,
     // PostgreSQL's default 128 MB of shared buffers is most of an idle embedded server's memory
     // (measured: 505 MiB resident against 341 MiB at 16 MB). The embedded database is for one
     // small installation; PGlite reads its files through the operating system, whose page cache
@@ -89,44 +102,81 @@ export async function createPglite(
 }
 
 /**
- * Makes the embedded cluster in the empty directory `dataDir`: from the cached template when there
- * is one (under a second), else by initdb (several seconds), after which the result is cached as the
- * template for the next new directory (`templateCacheDir` undefined: no cache). A template that
- * fails to load is discarded and initdb used instead; a cache that cannot be written only costs
- * the next start its speed. Says what it does, since a first start otherwise sits silent.
+ * Makes the embedded database in `dataDir`, which has no cluster yet, with `contents` in it. From
+ * the cached template for `contents` when there is one (unpacked: no initdb, no migrations), else by
+ * initdb, `contents.fill` and a checkpoint, after which the result is cached as that template for
+ * the next new directory. A template that is damaged or made for other contents is not used (a
+ * warning says so) and the new one replaces it; a cache that cannot be written only costs the next
+ * new directory its speed. Without `contents` or a cache directory: initdb alone, and the caller
+ * fills the database. A directory holding files of its own (not a cut-short unpack) is never
+ * templated nor emptied. Says what it does, since a first start otherwise sits silent.
  */
 async function createNewDataDir(
   dataDir: string,
-  templateCacheDir: string | undefined,
-  log: Logger | undefined,
-): Promise<PGlite> {
-  const templatePath = templateCacheDir ? pgliteTemplatePath(templateCacheDir) : undefined;
-  const template = templatePath ? readPgliteTemplate(templatePath) : undefined;
+  schema: string,
+  options: { cacheDir?: string; contents?: NewDatabaseContents; log?: Logger },
+): Promise<DatabaseHandle> {
+  const { cacheDir, contents, log } = options;
+  const template = cacheDir && contents ? templateOf(cacheDir, contents, schema, log) : undefined;
+  const { empty, interrupted } = prepareEmptyDataDir(dataDir);
+  if (interrupted) log?.info(`an unpacking of the template into ${dataDir} was cut short; removed`);
+  if (template && empty) {
+    const { key, path } = template;
+    if (existsSync(path)) {
+      log?.info(
+        `creating the embedded database in ${dataDir} from the template in ${cacheDir} ...`,
+      );
+      let pglite: PGlite | undefined;
+      try {
+        if (unpackPgliteTemplate(path, key, dataDir)) {
+          pglite = await createPglite(dataDir);
+          return await openPglite(pglite, schema);
+        }
+      } catch (error) {
+        await pglite?.close().catch(() => {});
+        emptyDataDir(dataDir);
+        log?.warn(
+          { err: error },
+          `the database template ${path} is unusable (${(error as Error).message}); ` +
+            "creating the database without it (a few seconds), then replacing the template",
+        );
+      }
+    }
+  }
   log?.info(
-    template
-      ? `creating the embedded database in ${dataDir} from the template in ${templateCacheDir} ...`
-      : `creating the embedded database in ${dataDir} (first time on this machine: a few seconds) ...`,
+    `creating the embedded database in ${dataDir} (initdb and migrations: a few seconds) ...`,
   );
-  if (template && templatePath) {
-    try {
-      return await createPglite(dataDir, template);
-    } catch (error) {
-      log?.warn({ err: error }, `the database template ${templatePath} is unusable; discarded`);
-      discardPgliteTemplate(templatePath);
-      rmSync(dataDir, { recursive: true, force: true });
-      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    }
+  const handle = await openPglite(await createPglite(dataDir), schema);
+  if (!template || !empty || !contents) return handle;
+  try {
+    await contents.fill(handle);
+  } catch (error) {
+    await handle.close();
+    throw error;
   }
-  const pglite = await createPglite(dataDir);
-  if (templatePath) {
-    try {
-      const archive = await pglite.dumpDataDir("gzip");
-      writePgliteTemplate(templatePath, new Uint8Array(await archive.arrayBuffer()));
-    } catch (error) {
-      log?.warn({ err: error }, `could not cache the database template in ${templateCacheDir}`);
-    }
+  try {
+    await handle.pglite!.exec("CHECKPOINT");
+    writePgliteTemplate(template.path, template.key, dataDir);
+  } catch (error) {
+    log?.warn({ err: error }, `could not cache the database template in ${cacheDir}`);
   }
-  return pglite;
+  return handle;
+}
+
+/** The template's key and path for `contents`, or undefined when they cannot be described. */
+function templateOf(
+  cacheDir: string,
+  contents: NewDatabaseContents,
+  schema: string,
+  log: Logger | undefined,
+): { key: string; path: string } | undefined {
+  try {
+    const key = pgliteTemplateKey([`schema ${schema}`, ...contents.describe()]);
+    return { key, path: pgliteTemplatePath(cacheDir, key) };
+  } catch (error) {
+    log?.warn({ err: error }, "cannot describe a new database: no template is used or written");
+    return undefined;
+  }
 }
 
 /** Wraps an open PGlite instance (owned by the handle from now on). */

@@ -1,5 +1,6 @@
-import { fromPglite, PgBoss } from "pg-boss";
+import { fromPglite, getConstructionPlans, PgBoss, type Queue } from "pg-boss";
 import type { Logger } from "pino";
+import { installedVersion } from "../db/installed-version.ts";
 import type { DatabaseHandle } from "../db/open-database.ts";
 import { deadLetterQueueOf, QUEUES, type JobName } from "./jobs.ts";
 
@@ -58,29 +59,77 @@ export async function startQueue(handle: DatabaseHandle, options: QueueOptions):
   boss.on("warning", (warning) => options.log.warn({ warning }, "queue warning"));
   await boss.start();
 
-  for (const [name, definition] of Object.entries(QUEUES) as [
-    JobName,
-    (typeof QUEUES)[JobName],
-  ][]) {
-    const deadLetter = deadLetterQueueOf(name);
-    const settings = { ...definition };
-    if (options.retryDelaySeconds !== undefined) {
-      settings.retryDelay = options.retryDelaySeconds;
-      settings.retryBackoff = false;
-      delete settings.retryDelayMax;
+  const definitions = queueDefinitions(options.retryDelaySeconds);
+  // One read of every queue; a write only for what is missing or changed (each is a transaction,
+  // and a start usually finds everything as it left it).
+  const existing = new Map(
+    (
+      await boss.getQueues(definitions.flatMap(({ name, deadLetter }) => [name, deadLetter.name]))
+    ).map((queue) => [queue.name, queue]),
+  );
+  for (const { name, settings, deadLetter } of definitions) {
+    if (!existing.has(deadLetter.name)) {
+      await boss.createQueue(deadLetter.name, deadLetter.settings);
     }
-    if (!(await boss.getQueue(deadLetter))) {
-      await boss.createQueue(deadLetter, {
-        retentionSeconds: 30 * 24 * 3600,
-        deleteAfterSeconds: 30 * 24 * 3600,
-      });
+    const queue = existing.get(name);
+    if (!queue) {
+      await boss.createQueue(name, { ...settings, deadLetter: deadLetter.name });
+      continue;
     }
-    if (await boss.getQueue(name)) {
-      const { policy: _policy, ...changeable } = settings;
-      await boss.updateQueue(name, { ...changeable, deadLetter });
-    } else {
-      await boss.createQueue(name, { ...settings, deadLetter });
+    const { policy: _policy, ...changeable } = settings;
+    const wanted: Record<string, unknown> = { ...changeable, deadLetter: deadLetter.name };
+    const current = queue as unknown as Record<string, unknown>;
+    if (Object.keys(wanted).some((key) => wanted[key] !== current[key])) {
+      await boss.updateQueue(name, wanted);
     }
   }
   return boss;
+}
+
+/**
+ * Creates pg-boss's schema and every queue in a new database, as startQueue would, and stops
+ * without leaving anything running or any job behind: for a new embedded database's template.
+ */
+export async function createQueueSchema(handle: DatabaseHandle, log: Logger): Promise<void> {
+  const boss = await startQueue(handle, { log, background: false });
+  // Closes pg-boss's own pool, never a PGlite instance (pg-boss leaves that to its owner).
+  await boss.stop({ graceful: false, close: true });
+}
+
+/**
+ * What decides the queue's part of a new database, for its template's key: pg-boss's version and
+ * schema, and every queue's settings.
+ */
+export function describeQueueSchema(schema = "pgboss"): string[] {
+  return [
+    `pg-boss@${installedVersion("pg-boss")}`,
+    getConstructionPlans(schema),
+    JSON.stringify(queueDefinitions()),
+  ];
+}
+
+type QueueSettings = Omit<Queue, "name" | "deadLetter">;
+
+/** Every queue startQueue makes, with its dead-letter queue. */
+function queueDefinitions(retryDelaySeconds?: number): {
+  name: JobName;
+  settings: QueueSettings;
+  deadLetter: { name: string; settings: QueueSettings };
+}[] {
+  return (Object.entries(QUEUES) as [JobName, QueueSettings][]).map(([name, definition]) => {
+    const settings = { ...definition };
+    if (retryDelaySeconds !== undefined) {
+      settings.retryDelay = retryDelaySeconds;
+      settings.retryBackoff = false;
+      delete settings.retryDelayMax;
+    }
+    return {
+      name,
+      settings,
+      deadLetter: {
+        name: deadLetterQueueOf(name),
+        settings: { retentionSeconds: 30 * 24 * 3600, deleteAfterSeconds: 30 * 24 * 3600 },
+      },
+    };
+  });
 }

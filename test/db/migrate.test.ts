@@ -68,6 +68,24 @@ describe.each(backends)("migrations on %s", (backend) => {
     expect(second.results).toEqual([]);
   });
 
+  it("report a recorded migration the code does not have, rather than finding nothing to do", async () => {
+    handle = await createTestDatabase(backend);
+    await sql`
+      insert into ${sql.table(`${handle.schema}.kysely_migration`)} (name, timestamp)
+      values ('20991231T0000_from_elsewhere', ${new Date().toISOString()})`.execute(handle.db);
+    const result = await up();
+    expect(String(result.error)).toContain("20991231T0000_from_elsewhere");
+  });
+
+  it("apply the one migration pending after the newest was undone", async () => {
+    handle = await createTestDatabase(backend);
+    const down = await withoutSchemaChurn(backend, () => migrateDown(handle!.db, handle!.schema));
+    expect(down.error).toBeUndefined();
+    const again = await up();
+    expect(again.error).toBeUndefined();
+    expect(again.results?.map((r) => r.migrationName)).toEqual([Object.keys(migrations).at(-1)]);
+  });
+
   it("can run from two connections at once", async () => {
     handle = await createTestDatabase(backend, { migrate: false });
     const [a, b] = await withoutSchemaChurn(backend, () =>

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { PgBoss } from "pg-boss";
 import { afterEach, describe, expect, it } from "vitest";
 import { enqueueReview } from "../../src/handlers/enqueue-review.ts";
@@ -144,6 +145,20 @@ describe.each(backends)("queue on %s", (backend) => {
     );
     const queued = await boss.fetch<ReviewJob>("review-pull-request", { batchSize: 10 });
     expect(queued.map((job) => job.data.pullNumber).sort()).toEqual([7, 8]);
+  });
+
+  it("puts back at start a queue setting changed in the database", async () => {
+    const { handle } = await setup();
+    await sql`
+      UPDATE ${sql.table(`${handle.queueSchema}.queue`)} SET retry_limit = 99
+      WHERE name = 'review-pull-request'`.execute(handle.db);
+    const again = await startQueue(handle, {
+      log,
+      schema: handle.queueSchema,
+      retryDelaySeconds: 0,
+    });
+    expect((await again.getQueue("review-pull-request"))?.retryLimit).toBe(3);
+    await again.stop({ graceful: false, close: false, timeout: 1000 });
   });
 
   it("starts twice on the same database without error", async () => {
