@@ -1,5 +1,6 @@
-// Idle memory: the resident memory of a started server with nothing to do. Revue as `npm start`
-// runs it (web server and workers in one process) on the embedded database and on PostgreSQL,
+// Idle memory: the resident memory of a started server with nothing to do. Revue started as
+// `npm start` starts it (`node src/bin/revue.mjs start`: web server and workers in one process,
+// with the launcher's malloc setting) on the embedded database and on PostgreSQL,
 // beside a bare Probot app with an empty handler; the three start in turn, `rounds` times, so a
 // noisy neighbour weighs on all of them alike. Each start is measured three ways:
 // - 2 s after /ready (as bench/startup.ts);
@@ -7,8 +8,12 @@
 //   compiles hot WebAssembly functions again in the background (PGlite's SQL parser takes seconds
 //   and over 500 MB while it does), so the figure 2 s after /ready may catch that or not;
 // - peak (VmHWM) over the whole start.
-// Medians over the rounds, the ratio to bare Probot, and the load average beside.
-// Run: node bench/idle-memory.ts [rounds]
+// Medians over the rounds, the ratio to bare Probot, and the load average beside. Then, once, the
+// three run side by side for `idleSeconds` (default 180, 0 skips it), sampled every 10 s: V8 keeps
+// the young generation it grew while loading the modules until a collection finds the process
+// allocating little, a minute or two later, so a server idle for minutes holds less than one
+// just started.
+// Run: node bench/idle-memory.ts [rounds] [idleSeconds]
 // (BENCH_DATABASE_URL or TEST_DATABASE_URL adds the PostgreSQL backend, on a new database made for
 // the run and dropped after it.)
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -20,10 +25,15 @@ import { testPrivateKey } from "../test/helpers/test-keys.ts";
 import { percentile, report, residentMiB, serverUrl } from "./lib.ts";
 
 const rounds = Number(process.argv[2] ?? 3);
+const idleSeconds = Number(process.argv[3] ?? 180);
+/** As `npm start` runs it. */
+const npmStart = { script: "src/bin/revue.mjs", args: ["start"] };
 const env = {
   APP_ID: "1",
   PRIVATE_KEY: testPrivateKey(),
   WEBHOOK_SECRET: "bench",
+  // Configured as a real server is (its model clients built); an idle server calls no model.
+  ANTHROPIC_API_KEY: "sk-ant-bench-0123456789abcdefghijklmnop",
   LOG_LEVEL: "warn",
   GHE_HOST: "127.0.0.1:9",
   GHE_PROTOCOL: "http",
@@ -111,13 +121,13 @@ const targets: Target[] = [
 
 // The embedded database: a data directory made (and migrated) by a first start, not measured.
 const pgliteCwd = mkdtempSync(path.join(tmpdir(), "revue-bench-idle-"));
-const first = await spawnRevue(env, { cwd: pgliteCwd });
+const first = await spawnRevue(env, { ...npmStart, cwd: pgliteCwd });
 await first.ready(180_000);
 await first.stop();
 targets.push({
   label: "Revue, embedded PGlite",
   start: async () => {
-    const server = await spawnRevue(env, { cwd: pgliteCwd });
+    const server = await spawnRevue(env, { ...npmStart, cwd: pgliteCwd });
     await server.ready(120_000);
     return server;
   },
@@ -136,13 +146,13 @@ if (serverUrl()) {
   url.pathname = `/${database}`;
   const postgresEnv = { ...env, DATABASE_URL: url.toString() };
   // Migrations run on the first start, not measured.
-  const migrating = await spawnRevue(postgresEnv);
+  const migrating = await spawnRevue(postgresEnv, npmStart);
   await migrating.ready(120_000);
   await migrating.stop();
   targets.push({
     label: "Revue, PostgreSQL",
     start: async () => {
-      const server = await spawnRevue(postgresEnv);
+      const server = await spawnRevue(postgresEnv, npmStart);
       await server.ready(120_000);
       return server;
     },
@@ -177,6 +187,30 @@ for (const target of targets) {
       ` after ${median(target.samples.map((s) => s.settledAfterMs / 1000)).toFixed(1)} s;` +
       ` peak ${figure((s) => s.peak)}; load average ${target.loads.map((l) => l.toFixed(2)).join(", ")}`,
   );
+}
+
+if (idleSeconds > 0) {
+  const servers = [];
+  for (const target of targets) servers.push(await target.start());
+  const series: number[][] = servers.map(() => []);
+  const loads: number[] = [];
+  for (let elapsed = 0; elapsed <= idleSeconds; elapsed += 10) {
+    servers.forEach((server, i) => series[i]!.push(residentMiB(server.child.pid!)));
+    loads.push(loadavg()[0]!);
+    if (elapsed < idleSeconds) await sleep(10_000);
+  }
+  for (const server of servers) await server.stop();
+  targets.forEach((target, i) => {
+    const last = series[i]!.at(-1)!;
+    const ratio = last / series[0]!.at(-1)!;
+    report(
+      `${target.label}, side by side, after ${idleSeconds} s idle`,
+      `${last.toFixed(0)}` +
+        (i === 0 ? "" : ` (x${ratio.toFixed(2)})`) +
+        ` [every 10 s: ${series[i]!.map((v) => v.toFixed(0)).join(" ")}]`,
+    );
+  });
+  report("load average during it", `${percentile(loads, 50).toFixed(2)} (median)`);
 }
 
 await pgAdmin?.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
