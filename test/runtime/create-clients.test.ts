@@ -1,42 +1,11 @@
-import { spawnSync } from "node:child_process";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../../src/config/read-config.ts";
 import type { Embedder } from "../../src/embeddings/embedder.ts";
 import { createClients, type Clients } from "../../src/runtime/create-clients.ts";
+import { modulesLoaded } from "../helpers/modules-loaded.ts";
 import { silentLogger } from "../helpers/silent-logger.ts";
 
 const log = silentLogger();
-const root = path.resolve(import.meta.dirname, "../..");
-
-/**
- * The modules a new Node process loads while it imports the composition root (the server's
- * whole module graph) and builds every client for each environment given.
- */
-function modulesLoadedBuilding(envs: Record<string, string>[]): string[] {
-  const script = `
-    import { registerHooks } from "node:module";
-    const loaded = [];
-    registerHooks({ load: (url, context, next) => (loaded.push(url), next(url, context)) });
-    await import("./src/runtime/start-revue.ts");
-    const { readConfig } = await import("./src/config/read-config.ts");
-    const { createClients } = await import("./src/runtime/create-clients.ts");
-    const { pino } = await import("pino");
-    for (const env of ${JSON.stringify(envs)}) {
-      const clients = createClients(readConfig(env), pino({ level: "silent" }));
-      if (!clients.model || !clients.conversationModel) throw new Error("no model built");
-    }
-    console.log(JSON.stringify(loaded));
-  `;
-  const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? "" },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  if (result.status !== 0) throw new Error(`the child failed:\n${result.stderr}`);
-  return JSON.parse(result.stdout) as string[];
-}
 const withKey = readConfig({
   ANTHROPIC_API_KEY: "sk-ant-test-0123456789abcdefghijklmnop",
   REVUE_MODEL: "claude-test-model",
@@ -73,7 +42,7 @@ describe("createClients", () => {
   // classes are loaded before.
   it("builds every provider's models without loading its SDK", () => {
     const priced = { REVUE_MODEL: "m", REVUE_MODEL_PRICES: '{"m":{"input":0,"output":0}}' };
-    const loaded = modulesLoadedBuilding([
+    const envs = [
       {
         ANTHROPIC_API_KEY: "sk-ant-test-0123456789abcdefghijklmnop",
         REVUE_FALLBACK_MODEL: "claude-haiku-4-5",
@@ -86,7 +55,18 @@ describe("createClients", () => {
         ...priced,
       },
       { REVUE_PROVIDER: "openai", OPENAI_API_KEY: "sk-test", ...priced },
-    ]);
+    ];
+    // The server's whole module graph, then every client for each provider.
+    const loaded = modulesLoaded(`
+      await import("./src/runtime/start-revue.ts");
+      const { readConfig } = await import("./src/config/read-config.ts");
+      const { createClients } = await import("./src/runtime/create-clients.ts");
+      const { pino } = await import("pino");
+      for (const env of ${JSON.stringify(envs)}) {
+        const clients = createClients(readConfig(env), pino({ level: "silent" }));
+        if (!clients.model || !clients.conversationModel) throw new Error("no model built");
+      }
+    `);
     const sdks = loaded
       .map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(url))
       .filter((match) => match !== null)
