@@ -6,6 +6,7 @@ import path from "node:path";
 
 const benches: [string, ...string[]][] = [
   ["startup.ts", "3"],
+  ["idle-memory.ts", "3", "180"],
   ["queue-throughput.ts", "1000"],
   ["webhook-intake.ts", "2000", "16"],
   ["pipeline-overhead.ts", "30"],

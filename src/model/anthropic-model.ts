@@ -1,6 +1,6 @@
-import Anthropic from "@anthropic-ai/sdk";
 import { createMessagesModel } from "./create-messages-model.ts";
 import type { ModelCallOptions } from "./create-retry-policies.ts";
+import { loadOnce } from "./load-once.ts";
 import { messagesFailures } from "./messages-failures.ts";
 import type { StructuredModel } from "./structured-model.ts";
 
@@ -18,14 +18,17 @@ const defaultBaseUrl = "https://api.anthropic.com";
  * construction for a `timeoutMs` or `maxRetries` the SDK would only reject at request time.
  */
 export function createAnthropicModel(options: AnthropicModelOptions): StructuredModel {
-  const client = new Anthropic({
-    apiKey: options.apiKey,
-    baseURL: options.baseUrl ?? defaultBaseUrl,
-    timeout: options.timeoutMs,
-    maxRetries: 0,
-    // The SDK's own logs at debug level include request bodies, i.e. the prompt.
-    logLevel: "off",
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+  const client = loadOnce(async () => {
+    const { default: Anthropic } = await import("@anthropic-ai/sdk");
+    return new Anthropic({
+      apiKey: options.apiKey,
+      baseURL: options.baseUrl ?? defaultBaseUrl,
+      timeout: options.timeoutMs,
+      maxRetries: 0,
+      // The SDK's own logs at debug level include request bodies, i.e. the prompt.
+      logLevel: "off",
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
   });
   return createMessagesModel({
     ...options,

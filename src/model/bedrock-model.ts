@@ -1,6 +1,6 @@
-import { AnthropicBedrock } from "@anthropic-ai/bedrock-sdk";
 import { createMessagesModel } from "./create-messages-model.ts";
 import type { ModelCallOptions } from "./create-retry-policies.ts";
+import { loadOnce } from "./load-once.ts";
 import { messagesFailures } from "./messages-failures.ts";
 import type { StructuredModel } from "./structured-model.ts";
 
@@ -35,14 +35,17 @@ export function createBedrockModel(options: BedrockModelOptions): StructuredMode
     logLevel: "off" as const,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   };
-  const client = credentials
-    ? new AnthropicBedrock({
-        ...common,
-        awsAccessKey: credentials.accessKeyId,
-        awsSecretKey: credentials.secretAccessKey,
-        awsSessionToken: credentials.sessionToken ?? null,
-      })
-    : new AnthropicBedrock(common);
+  const client = loadOnce(async () => {
+    const { AnthropicBedrock } = await import("@anthropic-ai/bedrock-sdk");
+    return credentials
+      ? new AnthropicBedrock({
+          ...common,
+          awsAccessKey: credentials.accessKeyId,
+          awsSecretKey: credentials.secretAccessKey,
+          awsSessionToken: credentials.sessionToken ?? null,
+        })
+      : new AnthropicBedrock(common);
+  });
   return createMessagesModel({
     ...options,
     client,

@@ -1,4 +1,6 @@
-import { APIConnectionError, APIError, APIUserAbortError } from "openai";
+// The SDK's error classes alone (the same classes its client throws), not the whole SDK: the
+// client is imported at the first request (load-once.ts).
+import { APIConnectionError, APIError, APIUserAbortError } from "openai/core/error";
 import type { Failure } from "./classify-failure.ts";
 import { readRetryAfterMs } from "./read-retry-after.ts";
 

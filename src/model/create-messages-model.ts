@@ -21,7 +21,11 @@ import type {
 export type MessagesClient = { messages: Pick<Anthropic["messages"], "create"> };
 
 export type MessagesModelOptions = ModelCallOptions & {
-  client: MessagesClient;
+  /**
+   * The client, made at the first request (see `loadOnce`): an error in making it fails that
+   * request as any error that is not the SDK's, permanently.
+   */
+  client: () => Promise<MessagesClient>;
   failures: ProviderFailures;
   /**
    * true: the schema goes in `output_config` (constrained decoding); false, where the service or
@@ -104,7 +108,7 @@ export function createMessagesModel(options: MessagesModelOptions): StructuredMo
         request,
         async (messages) => {
           const { response, requests } = await callWithRetries(
-            (signal) => client.messages.create(params(messages), { signal }),
+            async (signal) => (await client()).messages.create(params(messages), { signal }),
             failures,
             policy,
             callOptions.signal,

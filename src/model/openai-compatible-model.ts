@@ -1,4 +1,3 @@
-import OpenAI from "openai";
 import type {
   ChatCompletion,
   ChatCompletionCreateParamsNonStreaming,
@@ -9,6 +8,7 @@ import { classifyOpenAIFailure } from "./classify-openai-failure.ts";
 import { createRetryPolicies, type ModelCallOptions } from "./create-retry-policies.ts";
 import { generateWithRepair } from "./generate-with-repair.ts";
 import { jsonAnswerInstruction } from "./json-answer-instruction.ts";
+import { loadOnce } from "./load-once.ts";
 import type { ModelAnswer } from "./model-answer.ts";
 import type { GenerateRequest, GenerateResult, StructuredModel } from "./structured-model.ts";
 
@@ -90,15 +90,19 @@ export function createOpenAICompatibleModel(
   options: OpenAICompatibleModelOptions,
 ): StructuredModel {
   const policyOf = createRetryPolicies(options);
-  const client = new OpenAI({
-    // The SDK refuses to start without a key; local servers ignore whatever is sent.
-    apiKey: options.apiKey ?? "no-key",
-    baseURL: options.baseUrl,
-    timeout: options.timeoutMs,
-    maxRetries: 0,
-    // The SDK's own logs at debug level include request bodies, i.e. the prompt.
-    logLevel: "off",
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+  // The SDK is imported at the first request (see `loadOnce`).
+  const client = loadOnce(async () => {
+    const { default: OpenAI } = await import("openai");
+    return new OpenAI({
+      // The SDK refuses to start without a key; local servers ignore whatever is sent.
+      apiKey: options.apiKey ?? "no-key",
+      baseURL: options.baseUrl,
+      timeout: options.timeoutMs,
+      maxRetries: 0,
+      // The SDK's own logs at debug level include request bodies, i.e. the prompt.
+      logLevel: "off",
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
   });
   const { model } = options;
   return {
@@ -135,7 +139,8 @@ export function createOpenAICompatibleModel(
         request,
         async (messages) => {
           const { response, requests } = await callWithRetries(
-            (signal) => client.chat.completions.create(params(messages), { signal }),
+            async (signal) =>
+              (await client()).chat.completions.create(params(messages), { signal }),
             failures,
             policy,
             callOptions.signal,

@@ -1,6 +1,7 @@
-import { AnthropicVertex, type ClientOptions } from "@anthropic-ai/vertex-sdk";
-import { createMessagesModel, type MessagesClient } from "./create-messages-model.ts";
+import type { ClientOptions } from "@anthropic-ai/vertex-sdk";
+import { createMessagesModel } from "./create-messages-model.ts";
 import type { ModelCallOptions } from "./create-retry-policies.ts";
+import { loadOnce } from "./load-once.ts";
 import { messagesFailures } from "./messages-failures.ts";
 import type { StructuredModel } from "./structured-model.ts";
 
@@ -33,25 +34,20 @@ export type VertexModelOptions = ModelCallOptions & {
 export function createVertexModel(options: VertexModelOptions): StructuredModel {
   // Built at the first call: the SDK starts resolving Google credentials when constructed, and a
   // failure with nobody awaiting it yet would be an unhandled rejection at start.
-  let vertex: AnthropicVertex | undefined;
-  const client: MessagesClient = {
-    messages: {
-      create: ((...args: Parameters<AnthropicVertex["messages"]["create"]>) => {
-        vertex ??= new AnthropicVertex({
-          projectId: options.projectId,
-          region: options.region,
-          ...(options.authClient ? { authClient: options.authClient } : {}),
-          ...(options.baseUrl ? { baseURL: options.baseUrl } : {}),
-          timeout: options.timeoutMs,
-          maxRetries: 0,
-          // The SDK's own logs at debug level include request bodies, i.e. the prompt.
-          logLevel: "off",
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-        });
-        return vertex.messages.create(...args);
-      }) as MessagesClient["messages"]["create"],
-    },
-  };
+  const client = loadOnce(async () => {
+    const { AnthropicVertex } = await import("@anthropic-ai/vertex-sdk");
+    return new AnthropicVertex({
+      projectId: options.projectId,
+      region: options.region,
+      ...(options.authClient ? { authClient: options.authClient } : {}),
+      ...(options.baseUrl ? { baseURL: options.baseUrl } : {}),
+      timeout: options.timeoutMs,
+      maxRetries: 0,
+      // The SDK's own logs at debug level include request bodies, i.e. the prompt.
+      logLevel: "off",
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  });
   return createMessagesModel({
     ...options,
     client,

@@ -1,10 +1,11 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain JavaScript module (it must load on any Node), without types.
-import { nodeVersionProblem } from "../../src/bin/revue.mjs";
+import { mallocTuningEnvironment, nodeVersionProblem } from "../../src/bin/revue.mjs";
+import { runRevue, type RevueProcess } from "../setup/revue-process.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const launcher = path.join(root, "src/bin/revue.mjs");
@@ -59,6 +60,52 @@ describe("the npm scripts' launcher (src/bin/revue.mjs)", () => {
         `Revue needs Node.js 22.20.0 or newer; this is ${systemVersion}`,
       );
       expect(result.output).not.toContain("ERR_UNKNOWN_FILE_EXTENSION");
+    },
+  );
+});
+
+describe("the launcher's malloc tuning (src/bin/revue.mjs)", () => {
+  let running: RevueProcess | undefined;
+  afterEach(async () => {
+    await running?.stop();
+    running = undefined;
+  });
+
+  it("sets glibc's mmap threshold to 32 MiB, unless the environment tunes malloc itself", () => {
+    expect(mallocTuningEnvironment({ PATH: "/bin" })).toEqual({
+      PATH: "/bin",
+      MALLOC_MMAP_THRESHOLD_: "33554432",
+    });
+    expect(mallocTuningEnvironment({ MALLOC_MMAP_THRESHOLD_: "65536" })).toBeNull();
+    expect(mallocTuningEnvironment({ MALLOC_TRIM_THRESHOLD_: "131072" })).toBeNull();
+    expect(mallocTuningEnvironment({ GLIBC_TUNABLES: "glibc.malloc.arena_max=2" })).toBeNull();
+  });
+
+  /** The environment of the server `npm start` runs, read from /proc once it listens. */
+  async function startedEnvironment(env: Record<string, string>) {
+    running = runRevue("revue.mjs", {
+      cwd: mkdtempSync(path.join(tmpdir(), "revue-launch-")),
+      args: ["start"],
+      env: { HOST: "127.0.0.1", PORT: "0", NO_SMEE_SETUP: "true", LOG_LEVEL: "info", ...env },
+    });
+    await running.waitForPort();
+    const pid = running.child.pid!;
+    const variables = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+    const commandLine = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").slice(1, -1);
+    return { variables, commandLine };
+  }
+
+  it.runIf(process.platform === "linux")(
+    "runs `start` again in the same process with it, and keeps an operator's own setting",
+    async () => {
+      const tuned = await startedEnvironment({});
+      expect(tuned.variables).toContain("MALLOC_MMAP_THRESHOLD_=33554432");
+      expect(tuned.commandLine).toEqual([launcher, "start"]);
+      expect(await running!.stop()).toBe(0);
+
+      const operators = await startedEnvironment({ MALLOC_MMAP_THRESHOLD_: "65536" });
+      expect(operators.variables).toContain("MALLOC_MMAP_THRESHOLD_=65536");
+      expect(operators.variables).not.toContain("MALLOC_MMAP_THRESHOLD_=33554432");
     },
   );
 });

@@ -26,16 +26,18 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts Revue exactly as `npm start` does (`node src/bin/start.ts`, or another entry point), in
- * its own working directory so no developer `.env` leaks in, with only the given environment.
+ * Starts Revue as the Docker image does (`node src/bin/start.ts`, or another entry point with its
+ * `args`: `src/bin/revue.mjs` and `start` for exactly `npm start`), in its own working directory so
+ * no developer `.env` leaks in, with only the given environment.
  */
 export async function spawnRevue(
   env: Record<string, string>,
-  options: { script?: string; cwd?: string } = {},
+  options: { script?: string; args?: string[]; cwd?: string } = {},
 ): Promise<SpawnedRevue> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const cwd = options.cwd ?? mkdtempSync(path.join(tmpdir(), "revue-e2e-"));
-  const child = spawn(process.execPath, [path.join(ROOT, options.script ?? "src/bin/start.ts")], {
+  const script = path.join(ROOT, options.script ?? "src/bin/start.ts");
+  const child = spawn(process.execPath, [script, ...(options.args ?? [])], {
     cwd,
     env: {
       PATH: process.env.PATH ?? "",

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readConfig } from "../../src/config/read-config.ts";
 import type { Embedder } from "../../src/embeddings/embedder.ts";
 import { createClients, type Clients } from "../../src/runtime/create-clients.ts";
+import { modulesLoaded } from "../helpers/modules-loaded.ts";
 import { silentLogger } from "../helpers/silent-logger.ts";
 
 const log = silentLogger();
@@ -34,5 +35,52 @@ describe("createClients", () => {
     expect(clients.model).toBe(model);
     expect(clients.embedder).toBe(embedder);
     expect(clients.conversationModel).toBeNull();
+  });
+
+  // An idle server never calls a model: each provider's SDK (with its AWS or Google dependencies,
+  // about 30 MiB of memory together) is imported at the first request, and only the error
+  // classes are loaded before.
+  it("builds every provider's models without loading its SDK", () => {
+    const priced = { REVUE_MODEL: "m", REVUE_MODEL_PRICES: '{"m":{"input":0,"output":0}}' };
+    const envs = [
+      {
+        ANTHROPIC_API_KEY: "sk-ant-test-0123456789abcdefghijklmnop",
+        REVUE_FALLBACK_MODEL: "claude-haiku-4-5",
+      },
+      { REVUE_PROVIDER: "bedrock", AWS_REGION: "eu-west-1", ...priced },
+      {
+        REVUE_PROVIDER: "vertex",
+        ANTHROPIC_VERTEX_PROJECT_ID: "acme-ml",
+        CLOUD_ML_REGION: "global",
+        ...priced,
+      },
+      { REVUE_PROVIDER: "openai", OPENAI_API_KEY: "sk-test", ...priced },
+    ];
+    // The server's whole module graph, then every client for each provider.
+    const loaded = modulesLoaded(`
+      await import("./src/runtime/start-revue.ts");
+      const { readConfig } = await import("./src/config/read-config.ts");
+      const { createClients } = await import("./src/runtime/create-clients.ts");
+      const { pino } = await import("pino");
+      for (const env of ${JSON.stringify(envs)}) {
+        const clients = createClients(readConfig(env), pino({ level: "silent" }));
+        if (!clients.model || !clients.conversationModel) throw new Error("no model built");
+      }
+    `);
+    const sdks = loaded
+      .map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(url))
+      .filter((match) => match !== null)
+      .filter(([, name]) =>
+        ["@anthropic-ai/", "openai", "@aws-sdk/", "@smithy/", "google-auth-library"].some(
+          (prefix) => name!.startsWith(prefix),
+        ),
+      )
+      .map(([, name, file]) => `${name}/${file}`);
+    expect(sdks.sort()).toEqual([
+      "@anthropic-ai/sdk/core/error.mjs",
+      "@anthropic-ai/sdk/internal/errors.mjs",
+      "openai/core/error.mjs",
+      "openai/internal/errors.mjs",
+    ]);
   });
 });

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+// @ts-expect-error: a plain JavaScript module (it must load on any Node), without types.
+import { mallocTuningEnvironment } from "../../src/bin/revue.mjs";
 import { REPO_ROOT } from "./revue-process.ts";
 
 /**
@@ -23,6 +25,12 @@ describe("deployment files", () => {
     expect(TESTED_COMMANDS).toContainEqual(JSON.parse(cmd));
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
+    // Its commands start Node directly, without the launcher that sets malloc's tuning.
+    const { MALLOC_MMAP_THRESHOLD_: threshold } = mallocTuningEnvironment({}) as Record<
+      string,
+      string
+    >;
+    expect(dockerfile).toMatch(new RegExp(`^\\s+MALLOC_MMAP_THRESHOLD_=${threshold}$`, "m"));
     expect(dockerfile).toContain("npm ci --omit=dev");
     for (const from of dockerfile.match(/^FROM \S+/gm)!) expect(from).toMatch(/^FROM node:24-/);
     for (const copied of ["package.json", "package-lock.json", "app.yml", "migrations", "src"]) {
