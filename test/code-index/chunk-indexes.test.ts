@@ -5,7 +5,7 @@ import {
   codeIndexDatabase,
   type CodeIndexDatabase,
 } from "../../src/code-index/code-index-tables.ts";
-import { findSimilar } from "../../src/code-index/search-code-index.ts";
+import { findByIdentifiers, findSimilar } from "../../src/code-index/search-code-index.ts";
 import type { Embedder } from "../../src/embeddings/embedder.ts";
 import { createLocalEmbedder } from "../../src/embeddings/local-embedder.ts";
 import { indexChangedFiles, indexRepositoryArchive } from "../../src/indexing/index-repository.ts";
@@ -19,6 +19,7 @@ const REPO = { installationId: 1, repositoryId: 10 };
 const OTHER = { installationId: 2, repositoryId: 20 };
 const options = { ignore: [], maxFileBytes: 50_000, commitSha: "abc" };
 const INDEX = "code_chunks_embedding_384_idx";
+const SEARCH_INDEX = "code_chunks_search_idx";
 
 const files = (prefix: string) =>
   Array.from({ length: 12 }, (_, i) => ({
@@ -26,7 +27,7 @@ const files = (prefix: string) =>
     content: `export function ${prefix}Task${i}(input: number): number {\n  return input * ${i};\n}\n`,
   }));
 
-describe.each(backends)("the vector index during a full index on %s", (backend) => {
+describe.each(backends)("the vector and full-text indexes during a full index on %s", (backend) => {
   let handle: Awaited<ReturnType<typeof createTestDatabase>>;
   let db: CodeIndexDatabase;
   const deps = (embedder: Embedder = createLocalEmbedder()) => ({ db, embedder, log });
@@ -37,12 +38,24 @@ describe.each(backends)("the vector index during a full index on %s", (backend) 
       readTarball(await makeTarball(`o-r-${prefix}`, files(prefix))),
       options,
     );
-  /** The index's identity: a dropped and rebuilt index has a new one; undefined when missing. */
-  const indexOid = async () => {
+  /** An index's identity: a dropped and rebuilt index has a new one; undefined when missing. */
+  const indexOid = async (name = INDEX) => {
     const { rows } = await sql<{ oid: number }>`
-      SELECT to_regclass(${INDEX})::oid::int AS oid`.execute(db);
+      SELECT to_regclass(${name})::oid::int AS oid`.execute(db);
     return rows[0]?.oid ?? undefined;
   };
+  /**
+   * Whether a full-text match can use the GIN index: with sequential scans off and no other
+   * condition, a plan without it would have to read a whole btree.
+   */
+  const fullTextUsesIndex = async () =>
+    db.transaction().execute(async (trx) => {
+      await sql`SET LOCAL enable_seqscan = off`.execute(trx);
+      const plan = await sql<{ "QUERY PLAN": string }>`
+        EXPLAIN SELECT id FROM code_chunks
+        WHERE search_vector @@ to_tsquery('simple', 'alphatask3')`.execute(trx);
+      return plan.rows.some((row) => row["QUERY PLAN"].includes(SEARCH_INDEX));
+    });
 
   beforeEach(async () => {
     handle = await createTestDatabase(backend);
@@ -69,11 +82,45 @@ describe.each(backends)("the vector index during a full index on %s", (backend) 
     expect(hits.map((hit) => hit.path)).toContain("src/alpha3.ts");
   });
 
-  it("is left alone while another repository has vectors in it", async () => {
-    await index(OTHER, "beta");
-    const before = await indexOid();
+  it("builds the full-text index again after the first repository's chunks are written, and full-text search uses it", async () => {
+    const before = await indexOid(SEARCH_INDEX);
+    expect(before).toBeDefined();
     await index(REPO, "alpha");
-    expect(await indexOid()).toBe(before);
+    const after = await indexOid(SEARCH_INDEX);
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
+    expect(await fullTextUsesIndex()).toBe(true);
+    const hits = await findByIdentifiers(db, REPO, ["alphaTask3"], 3);
+    expect(hits.map((hit) => hit.path)).toEqual(["src/alpha3.ts"]);
+  });
+
+  it("keeps both indexes through a second repository's full index and its incremental push", async () => {
+    await index(OTHER, "beta");
+    const vectors = await indexOid();
+    const fullText = await indexOid(SEARCH_INDEX);
+    await index(REPO, "alpha");
+    await indexChangedFiles(
+      deps(),
+      REPO,
+      [
+        {
+          path: "src/alpha3.ts",
+          content: Buffer.from(
+            "export function alphaTask3(input: number): number {\n  return input;\n}\n",
+          ),
+          size: 64,
+        },
+        { path: "src/alpha4.ts", content: null, size: 0 },
+      ],
+      options,
+    );
+    expect(await indexOid()).toBe(vectors);
+    expect(await indexOid(SEARCH_INDEX)).toBe(fullText);
+    expect(await fullTextUsesIndex()).toBe(true);
+    expect((await findByIdentifiers(db, REPO, ["alphaTask4"], 3)).length).toBe(0);
+    expect((await findByIdentifiers(db, REPO, ["alphaTask3"], 3)).map((hit) => hit.path)).toEqual([
+      "src/alpha3.ts",
+    ]);
   });
 
   it("is rebuilt when the run fails half way, and by the next run when one died without it", async () => {
@@ -83,9 +130,11 @@ describe.each(backends)("the vector index during a full index on %s", (backend) 
     };
     await expect(index(REPO, "alpha", failing)).rejects.toThrow("embedding service down");
     expect(await indexOid()).toBeDefined();
+    expect(await indexOid(SEARCH_INDEX)).toBeDefined();
 
     // A process killed between the drop and the build leaves no index: any next run builds it.
     await sql`DROP INDEX ${sql.id(INDEX)}`.execute(db);
+    await sql`DROP INDEX ${sql.id(SEARCH_INDEX)}`.execute(db);
     await indexChangedFiles(
       deps(),
       REPO,
@@ -93,6 +142,7 @@ describe.each(backends)("the vector index during a full index on %s", (backend) 
       options,
     );
     expect(await indexOid()).toBeDefined();
+    expect(await indexOid(SEARCH_INDEX)).toBeDefined();
   });
 
   it.runIf(backend === "postgres")(
@@ -105,8 +155,10 @@ describe.each(backends)("the vector index during a full index on %s", (backend) 
         await other.query(`SET search_path TO "${handle.schema}"`);
         await other.query("LOCK TABLE code_chunks IN ACCESS SHARE MODE");
         const before = await indexOid();
+        const fullText = await indexOid(SEARCH_INDEX);
         await index(REPO, "alpha");
         expect(await indexOid()).toBe(before);
+        expect(await indexOid(SEARCH_INDEX)).toBe(fullText);
       } finally {
         await other.query("ROLLBACK").catch(() => {});
         await other.end();
