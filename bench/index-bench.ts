@@ -4,8 +4,10 @@
  *
  * 1. Indexing throughput with the local embedder on real code: the JavaScript and TypeScript files
  *    that npm packages in node_modules ship (zod, @anthropic-ai/sdk, eslint, probot, pino,
- *    @huggingface/*), packed into one gzipped tar as GitHub serves it, read as a stream. Then an
- *    incremental push of 10 changed files.
+ *    @huggingface/*), packed into one gzipped tar as GitHub serves it, read as a stream. The time
+ *    is split into the run's phases (download/read, parse, embed, write, index build; they
+ *    overlap, see IndexPhases) and extrapolated linearly to 10,000 files, beside the load average.
+ *    Then an incremental push of 10 changed files.
  * 2. Search at 100,000 chunks: filtered HNSW (one repository of 20) p50/p95 latency and recall@10
  *    against an exact scan of the same filter. The chunks are the real chunks of step 1 (content
  *    and local-embedder vectors), replicated with Gaussian noise on each vector to reach the count.
@@ -16,6 +18,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { randomBytes } from "node:crypto";
+import { loadavg } from "node:os";
 import { sql } from "kysely";
 import { migrateToLatest } from "../src/db/migrate.ts";
 import {
@@ -53,6 +56,8 @@ const PGLITE_CHUNKS = Number(process.env.BENCH_PGLITE_CHUNKS ?? 20_000);
 /** PGlite (single-threaded WASM) indexes a slice of the corpus to keep the run short; a server all of it. */
 const PGLITE_FILES = Number(process.env.BENCH_PGLITE_FILES ?? 300);
 const REPOSITORIES = 20;
+/** Issue 13's goals for a full index of 10,000 files, in seconds. */
+const GOAL_SECONDS = { postgres: 60, pglite: 180 };
 const QUERIES = 100;
 const log = silentLogger();
 
@@ -117,7 +122,11 @@ async function main() {
 
   const backends: ("pglite" | "postgres")[] = serverUrl() ? ["pglite", "postgres"] : ["pglite"];
   for (const backend of backends) {
-    console.log(`\n## ${backend}`);
+    console.log(
+      `\n## ${backend} (load average at start ${loadavg()
+        .map((load) => load.toFixed(2))
+        .join(", ")})`,
+    );
     const handle = await openBackend(backend);
     const db = codeIndexDatabase(handle.db);
     const embedder = createLocalEmbedder();
@@ -138,6 +147,16 @@ async function main() {
     const seconds = (performance.now() - started) / 1000;
     console.log(
       `  full index: ${full.indexed} files, ${full.chunks} chunks in ${seconds.toFixed(1)} s = ${(full.indexed / seconds).toFixed(0)} files/s, ${(full.chunks / seconds).toFixed(0)} chunks/s (skipped: ${JSON.stringify(full.skipped)}; embedded ${full.embedded}, reused from cache ${full.cached})`,
+    );
+    const phase = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    console.log(
+      `  split (phases overlap; parse is summed over the parse workers): download/read ${phase(full.phases.readMs)}, parse ${phase(full.phases.parseMs)}, embed ${phase(full.phases.embedMs)}, write ${phase(full.phases.writeMs)}, index build ${phase(full.phases.indexBuildMs)}; wall ${phase(full.elapsedMs)}`,
+    );
+    const perTenThousand = (seconds * 10_000) / full.indexed;
+    console.log(
+      `  extrapolated to 10,000 files: ${perTenThousand.toFixed(0)} s (goal < ${GOAL_SECONDS[backend]} s); load average ${loadavg()
+        .map((load) => load.toFixed(2))
+        .join(", ")}`,
     );
     const changed = corpus
       .filter(
