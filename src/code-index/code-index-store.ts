@@ -58,16 +58,19 @@ export async function readCachedVectors(
 ): Promise<Map<string, number[]>> {
   if (contentHashes.length === 0) return new Map();
   const column = embeddingColumn(dimensions);
-  const rows = await db
-    .selectFrom("code_chunks")
-    // Cast to text so both backends hand fromSql a string, whatever type parsers a driver has.
-    .select(["content_hash", sql<string>`${sql.ref(column)}::text`.as("vector")])
-    .distinctOn("content_hash")
-    .where("installation_id", "=", installationId)
-    .where("embedding_model", "=", model)
-    .where("content_hash", "in", contentHashes)
-    .where(column, "is not", null)
-    .execute();
+  // One index probe per hash (LIMIT 1 each). A DISTINCT ON over `content_hash IN (...)` let the
+  // planner, before the table had statistics (during a first index), walk the installation's whole
+  // index in hash order and filter: ~35 ms a batch on 26,000 chunks, growing with the table.
+  // Cast to text so both backends hand fromSql a string, whatever type parsers a driver has.
+  const { rows } = await sql<{ content_hash: string; vector: string }>`
+    SELECT h.content_hash, c.vector
+    FROM unnest(${contentHashes}::text[]) AS h(content_hash)
+    CROSS JOIN LATERAL (
+      SELECT ${sql.ref(column)}::text AS vector FROM code_chunks
+      WHERE installation_id = ${installationId} AND embedding_model = ${model}
+        AND content_hash = h.content_hash AND ${sql.ref(column)} IS NOT NULL
+      LIMIT 1
+    ) AS c`.execute(db);
   // A `vector` column's text form ("[...]") reads as number[] (only sparsevec gives SparseVector).
   return new Map(rows.map((row) => [row.content_hash, fromSql(row.vector) as number[]]));
 }

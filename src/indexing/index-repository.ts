@@ -324,16 +324,17 @@ async function startRun(
    */
   let ownPool: ParsePool | null = null;
   let parsedInline = 0;
-  const parseFile = (path: string, text: string): Promise<ParsedFile> => {
+  /** The parse of a file, and whether it runs on this thread (then nothing else may wait). */
+  const parseFile = (path: string, text: string): [Promise<ParsedFile>, boolean] => {
     if (mode === "full") {
-      if (deps.parsePool) return deps.parsePool.parse(path, text);
+      if (deps.parsePool) return [deps.parsePool.parse(path, text), false];
       if (ownPool || parsedInline >= PARSE_INLINE_FILES) {
         ownPool ??= createParsePool();
-        return ownPool.parse(path, text);
+        return [ownPool.parse(path, text), false];
       }
     }
     parsedInline += 1;
-    return parseFileForIndex(path, text);
+    return [parseFileForIndex(path, text), true];
   };
   type Parse = { path: string; contentHash: string; bytes: number; file: Promise<ParsedFile> };
   const parsing: Parse[] = [];
@@ -514,12 +515,12 @@ async function startRun(
       }
       const { text, utf8 } = decodeText(content);
       if (!utf8) report.nonUtf8 += 1;
-      const file = parseFile(path, text);
+      const [file, inline] = parseFile(path, text);
       // Handled now so that a parse failing while others are awaited is never unhandled; the
       // error itself reaches the run through `collect`.
       file.catch(() => {});
       parsing.push({ path, contentHash, bytes: content.length, file });
-      while (parsing.length >= (mode === "full" ? PARSES_IN_FLIGHT : 1)) await collect();
+      while (parsing.length >= (inline ? 1 : PARSES_IN_FLIGHT)) await collect();
     },
     /** Writes what is pending and waits until every batch is written; throws the first failure. */
     async flush() {
