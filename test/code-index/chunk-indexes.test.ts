@@ -1,10 +1,12 @@
-import { sql } from "kysely";
+import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   codeIndexDatabase,
   type CodeIndexDatabase,
+  type CodeIndexSchema,
 } from "../../src/code-index/code-index-tables.ts";
+import { ensureChunkIndexes } from "../../src/code-index/chunk-indexes.ts";
 import { findByIdentifiers, findSimilar } from "../../src/code-index/search-code-index.ts";
 import type { Embedder } from "../../src/embeddings/embedder.ts";
 import { createLocalEmbedder } from "../../src/embeddings/local-embedder.ts";
@@ -163,6 +165,37 @@ describe.each(backends)("the vector and full-text indexes during a full index on
         await other.query("ROLLBACK").catch(() => {});
         await other.end();
       }
+    },
+  );
+
+  it.runIf(backend === "postgres")(
+    "builds HNSW with enough memory for the graph even where maintenance_work_mem is small",
+    async () => {
+      await sql`
+        INSERT INTO code_chunks (installation_id, repository_id, path, start_line, end_line, kind,
+          content, content_hash, search_text, embedding_model, embedding_384)
+        SELECT 1, 10, 'src/g' || g || '.ts', 1, 1, 'function', 'x', md5(g::text), 'x', 'm',
+          (SELECT array_agg(random())::vector(384) FROM generate_series(1, 384) AS d WHERE g > 0)
+        FROM generate_series(1, 1000) AS g`.execute(db);
+      await sql`DROP INDEX ${sql.id(INDEX)}`.execute(db);
+      // 1,000 vectors of 384 need about 2.3 MB of graph: at 1 MB pgvector says it spills to disk.
+      const notices: string[] = [];
+      const pool = new pg.Pool({
+        connectionString: process.env.TEST_DATABASE_URL,
+        max: 1,
+        options: `-c search_path="${handle.schema}",public -c maintenance_work_mem=1MB`,
+      });
+      pool.on("connect", (client) =>
+        client.on("notice", (notice) => notices.push(notice.message ?? "")),
+      );
+      const small = new Kysely<CodeIndexSchema>({ dialect: new PostgresDialect({ pool }) });
+      try {
+        await ensureChunkIndexes(small, 384);
+      } finally {
+        await small.destroy();
+      }
+      expect(await indexOid()).toBeDefined();
+      expect(notices.filter((message) => message.includes("maintenance_work_mem"))).toEqual([]);
     },
   );
 });
