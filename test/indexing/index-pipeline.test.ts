@@ -198,5 +198,5 @@ describe.each(backends)("a full index pipelines its batches on %s", (backend) =>
     const { rows } = await sql<{ found: boolean }>`
       SELECT to_regclass('code_chunks_search_idx') IS NOT NULL AS found`.execute(db);
     expect(rows[0]!.found).toBe(true);
-  });
+  }, 30_000);
 });

@@ -51,5 +51,5 @@ describe("parse pool", () => {
     await expect(first).rejects.toThrow(/stopped \(exit code 3\) while parsing src\/a\.ts/);
     await expect(second).rejects.toThrow(ParseWorkerError);
     await expect(pool.parse("src/c.ts", source)).rejects.toThrow(ParseWorkerError);
-  });
+  }, 30_000);
 });
