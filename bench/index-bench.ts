@@ -12,8 +12,9 @@
  *    against an exact scan of the same filter. The chunks are the real chunks of step 1 (content
  *    and local-embedder vectors), replicated with Gaussian noise on each vector to reach the count.
  *
- * On PGlite the defaults are smaller (300 files, 20,000 chunks) so the run stays within minutes;
- * BENCH_PGLITE_FILES and BENCH_PGLITE_CHUNKS raise them. A server gets the whole corpus and 100,000.
+ * Both backends index the whole corpus (3,000+ files, as issue 13 asks; BENCH_PGLITE_FILES takes a
+ * slice on PGlite). On PGlite the search defaults to 20,000 chunks so the run stays within minutes;
+ * BENCH_PGLITE_CHUNKS raises it. A server searches 100,000.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -53,8 +54,8 @@ const TOTAL_CHUNKS = Number(process.env.BENCH_CHUNKS ?? 100_000);
  * minutes there, so by default it searches 20,000 (BENCH_PGLITE_CHUNKS=100000 for the full run).
  */
 const PGLITE_CHUNKS = Number(process.env.BENCH_PGLITE_CHUNKS ?? 20_000);
-/** PGlite (single-threaded WASM) indexes a slice of the corpus to keep the run short; a server all of it. */
-const PGLITE_FILES = Number(process.env.BENCH_PGLITE_FILES ?? 300);
+/** Files PGlite indexes (all by default: about 100 s on a 2-core machine). */
+const PGLITE_FILES = Number(process.env.BENCH_PGLITE_FILES ?? Number.POSITIVE_INFINITY);
 const REPOSITORIES = 20;
 /** Issue 13's goals for a full index of 10,000 files, in seconds. */
 const GOAL_SECONDS = { postgres: 60, pglite: 180 };
