@@ -254,16 +254,15 @@ export async function resolveImportTargets(
       after: resolve(row.path, row.specifier),
     }))
     .filter(({ before, after }) => before !== after);
-  for (let start = 0; start < changed.length; start += 1000) {
-    const slice = changed.slice(start, start + 1000);
-    const values = sql.join(slice.map(({ id, after }) => sql`(${id}::bigint, ${after}::text)`));
-    await sql`
-      UPDATE code_imports AS i SET target_path = v.target
-      FROM (VALUES ${values}) AS v(id, target)
-      WHERE i.id = v.id
-        AND i.installation_id = ${scope.installationId}
-        AND i.repository_id = ${scope.repositoryId}`.execute(db);
-  }
+  if (changed.length === 0) return 0;
+  // One statement, the ids and targets as two arrays (a first full index changes every row).
+  await sql`
+    UPDATE code_imports AS i SET target_path = v.target
+    FROM unnest(${changed.map(({ id }) => id)}::bigint[], ${changed.map(({ after }) => after)}::text[])
+      AS v(id, target)
+    WHERE i.id = v.id
+      AND i.installation_id = ${scope.installationId}
+      AND i.repository_id = ${scope.repositoryId}`.execute(db);
   return changed.length;
 }
 
