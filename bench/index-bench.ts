@@ -4,18 +4,22 @@
  *
  * 1. Indexing throughput with the local embedder on real code: the JavaScript and TypeScript files
  *    that npm packages in node_modules ship (zod, @anthropic-ai/sdk, eslint, probot, pino,
- *    @huggingface/*), packed into one gzipped tar as GitHub serves it, read as a stream. Then an
- *    incremental push of 10 changed files.
+ *    @huggingface/*), packed into one gzipped tar as GitHub serves it, read as a stream. The time
+ *    is split into the run's phases (download/read, parse, embed, write, index build; they
+ *    overlap, see IndexPhases) and extrapolated linearly to 10,000 files, beside the load average.
+ *    Then an incremental push of 10 changed files.
  * 2. Search at 100,000 chunks: filtered HNSW (one repository of 20) p50/p95 latency and recall@10
  *    against an exact scan of the same filter. The chunks are the real chunks of step 1 (content
  *    and local-embedder vectors), replicated with Gaussian noise on each vector to reach the count.
  *
- * On PGlite the defaults are smaller (300 files, 20,000 chunks) so the run stays within minutes;
- * BENCH_PGLITE_FILES and BENCH_PGLITE_CHUNKS raise them. A server gets the whole corpus and 100,000.
+ * Both backends index the whole corpus (3,000+ files, as issue 13 asks; BENCH_PGLITE_FILES takes a
+ * slice on PGlite). On PGlite the search defaults to 20,000 chunks so the run stays within minutes;
+ * BENCH_PGLITE_CHUNKS raises it. A server searches 100,000.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { randomBytes } from "node:crypto";
+import { loadavg } from "node:os";
 import { sql } from "kysely";
 import { migrateToLatest } from "../src/db/migrate.ts";
 import {
@@ -50,9 +54,11 @@ const TOTAL_CHUNKS = Number(process.env.BENCH_CHUNKS ?? 100_000);
  * minutes there, so by default it searches 20,000 (BENCH_PGLITE_CHUNKS=100000 for the full run).
  */
 const PGLITE_CHUNKS = Number(process.env.BENCH_PGLITE_CHUNKS ?? 20_000);
-/** PGlite (single-threaded WASM) indexes a slice of the corpus to keep the run short; a server all of it. */
-const PGLITE_FILES = Number(process.env.BENCH_PGLITE_FILES ?? 300);
+/** Files PGlite indexes (all by default: about 100 s on a 2-core machine). */
+const PGLITE_FILES = Number(process.env.BENCH_PGLITE_FILES ?? Number.POSITIVE_INFINITY);
 const REPOSITORIES = 20;
+/** Issue 13's goals for a full index of 10,000 files, in seconds. */
+const GOAL_SECONDS = { postgres: 60, pglite: 180 };
 const QUERIES = 100;
 const log = silentLogger();
 
@@ -117,7 +123,11 @@ async function main() {
 
   const backends: ("pglite" | "postgres")[] = serverUrl() ? ["pglite", "postgres"] : ["pglite"];
   for (const backend of backends) {
-    console.log(`\n## ${backend}`);
+    console.log(
+      `\n## ${backend} (load average at start ${loadavg()
+        .map((load) => load.toFixed(2))
+        .join(", ")})`,
+    );
     const handle = await openBackend(backend);
     const db = codeIndexDatabase(handle.db);
     const embedder = createLocalEmbedder();
@@ -138,6 +148,16 @@ async function main() {
     const seconds = (performance.now() - started) / 1000;
     console.log(
       `  full index: ${full.indexed} files, ${full.chunks} chunks in ${seconds.toFixed(1)} s = ${(full.indexed / seconds).toFixed(0)} files/s, ${(full.chunks / seconds).toFixed(0)} chunks/s (skipped: ${JSON.stringify(full.skipped)}; embedded ${full.embedded}, reused from cache ${full.cached})`,
+    );
+    const phase = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    console.log(
+      `  split (phases overlap; parse is summed over the parse workers): download/read ${phase(full.phases.readMs)}, parse ${phase(full.phases.parseMs)}, embed ${phase(full.phases.embedMs)}, write ${phase(full.phases.writeMs)}, index build ${phase(full.phases.indexBuildMs)}; wall ${phase(full.elapsedMs)}`,
+    );
+    const perTenThousand = (seconds * 10_000) / full.indexed;
+    console.log(
+      `  extrapolated to 10,000 files: ${perTenThousand.toFixed(0)} s (goal < ${GOAL_SECONDS[backend]} s); load average ${loadavg()
+        .map((load) => load.toFixed(2))
+        .join(", ")}`,
     );
     const changed = corpus
       .filter(

@@ -17,6 +17,8 @@ export type IndexedFile = {
   chunks: Chunk[];
   vectors: number[][];
   imports: ImportedName[];
+  /** The full-text search text of each chunk (search-text.ts), when the caller computed it. */
+  searchTexts?: string[];
 };
 
 /** The index row of a repository, or undefined when it was never indexed. */
@@ -56,23 +58,33 @@ export async function readCachedVectors(
 ): Promise<Map<string, number[]>> {
   if (contentHashes.length === 0) return new Map();
   const column = embeddingColumn(dimensions);
-  const rows = await db
-    .selectFrom("code_chunks")
-    // Cast to text so both backends hand fromSql a string, whatever type parsers a driver has.
-    .select(["content_hash", sql<string>`${sql.ref(column)}::text`.as("vector")])
-    .distinctOn("content_hash")
-    .where("installation_id", "=", installationId)
-    .where("embedding_model", "=", model)
-    .where("content_hash", "in", contentHashes)
-    .where(column, "is not", null)
-    .execute();
+  // One index probe per hash (LIMIT 1 each). A DISTINCT ON over `content_hash IN (...)` let the
+  // planner, before the table had statistics (during a first index), walk the installation's whole
+  // index in hash order and filter: ~35 ms a batch on 26,000 chunks, growing with the table.
+  // Cast to text so both backends hand fromSql a string, whatever type parsers a driver has.
+  const { rows } = await sql<{ content_hash: string; vector: string }>`
+    SELECT h.content_hash, c.vector
+    FROM unnest(${contentHashes}::text[]) AS h(content_hash)
+    CROSS JOIN LATERAL (
+      SELECT ${sql.ref(column)}::text AS vector FROM code_chunks
+      WHERE installation_id = ${installationId} AND embedding_model = ${model}
+        AND content_hash = h.content_hash AND ${sql.ref(column)} IS NOT NULL
+      LIMIT 1
+    ) AS c`.execute(db);
   // A `vector` column's text form ("[...]") reads as number[] (only sparsevec gives SparseVector).
   return new Map(rows.map((row) => [row.content_hash, fromSql(row.vector) as number[]]));
 }
 
 /**
- * Replaces the chunks, symbols, imports and file rows of `files` in one transaction (a file's old chunks go,
- * its new ones come, atomically). Idempotent: writing the same files twice leaves one copy.
+ * Replaces the chunks, symbols, imports and file rows of `files` in one transaction (a file's old
+ * chunks go, its new ones come, atomically). Idempotent: writing the same files twice leaves one
+ * copy, as long as `mayBeStored` is true for every path that has rows already (default: every
+ * path). A full index passes the paths it knows are new, so a first index deletes nothing.
+ *
+ * The rows go in one statement per batch, whatever its size: each column is sent as one array and
+ * unnested (a multi-row VALUES list is parsed and planned per row, and the chunks' ids would need
+ * a round trip before their symbols could be written). A chunk's `searchText` is computed here
+ * unless the caller computed it (`searchTexts`, one per chunk, as a parse worker does).
  */
 export async function writeFiles(
   db: CodeIndexDatabase,
@@ -80,88 +92,116 @@ export async function writeFiles(
   model: string,
   dimensions: number,
   files: IndexedFile[],
+  mayBeStored: (path: string) => boolean = () => true,
 ): Promise<void> {
   if (files.length === 0) return;
   const column = embeddingColumn(dimensions);
-  await db.transaction().execute(async (trx) => {
-    const paths = files.map((file) => file.path);
-    await deleteFileRows(trx, scope, paths);
-    const rows = files.flatMap((file) =>
-      file.chunks.map((chunk, i) => ({
-        installation_id: scope.installationId,
-        repository_id: scope.repositoryId,
-        path: file.path,
-        start_line: chunk.startLine,
-        end_line: chunk.endLine,
-        kind: chunk.kind,
-        language: chunk.language,
-        content: chunk.content,
-        content_hash: chunk.contentHash,
-        symbols: chunk.symbols,
-        search_text: searchText(file.path, chunk.content),
-        embedding_model: model,
-        [column]: toSql(file.vectors[i]!),
-        _chunk: chunk,
-      })),
-    );
-    for (let start = 0; start < rows.length; start += 500) {
-      const slice = rows.slice(start, start + 500);
-      const inserted = await trx
-        .insertInto("code_chunks")
-        .values(slice.map(({ _chunk, ...row }) => row))
-        .returning("id")
-        .execute();
-      const symbols = slice.flatMap(({ _chunk }, i) => {
-        const named = (names: string[], role: "definition" | "reference") =>
-          [...new Set(names)].map((name) => ({
-            name,
-            role,
-            chunk_id: inserted[i]!.id,
-            installation_id: scope.installationId,
-            repository_id: scope.repositoryId,
-          }));
-        return [...named(_chunk.symbols, "definition"), ...named(_chunk.references, "reference")];
-      });
-      for (let s = 0; s < symbols.length; s += 2000) {
-        await trx
-          .insertInto("code_symbols")
-          .values(symbols.slice(s, s + 2000))
-          .execute();
+  const chunks = {
+    path: [] as string[],
+    start: [] as number[],
+    end: [] as number[],
+    kind: [] as string[],
+    language: [] as (string | null)[],
+    content: [] as string[],
+    hash: [] as string[],
+    symbols: [] as string[],
+    searchText: [] as string[],
+    vector: [] as string[],
+  };
+  /** Symbols point at their chunk by its 1-based position in the arrays above. */
+  const symbols = { chunk: [] as number[], name: [] as string[], role: [] as string[] };
+  const imports = {
+    path: [] as string[],
+    line: [] as number[],
+    kind: [] as string[],
+    importedName: [] as (string | null)[],
+    localName: [] as (string | null)[],
+    specifier: [] as string[],
+  };
+  for (const file of files) {
+    file.chunks.forEach((chunk, i) => {
+      chunks.path.push(file.path);
+      chunks.start.push(chunk.startLine);
+      chunks.end.push(chunk.endLine);
+      chunks.kind.push(chunk.kind);
+      chunks.language.push(chunk.language);
+      chunks.content.push(chunk.content);
+      chunks.hash.push(chunk.contentHash);
+      chunks.symbols.push(toStorableJson(chunk.symbols));
+      chunks.searchText.push(file.searchTexts?.[i] ?? searchText(file.path, chunk.content));
+      chunks.vector.push(toSql(file.vectors[i]!) as string);
+      const ordinal = chunks.path.length;
+      for (const [names, role] of [
+        [chunk.symbols, "definition"],
+        [chunk.references, "reference"],
+      ] as const) {
+        for (const name of new Set(names)) {
+          symbols.chunk.push(ordinal);
+          symbols.name.push(name);
+          symbols.role.push(role);
+        }
       }
+    });
+    for (const imported of file.imports) {
+      imports.path.push(file.path);
+      imports.line.push(imported.line);
+      imports.kind.push(imported.kind);
+      imports.importedName.push(imported.importedName);
+      imports.localName.push(imported.localName);
+      imports.specifier.push(imported.specifier);
     }
-    const imports = files.flatMap((file) =>
-      file.imports.map((imported) => ({
-        installation_id: scope.installationId,
-        repository_id: scope.repositoryId,
-        path: file.path,
-        line: imported.line,
-        kind: imported.kind,
-        imported_name: imported.importedName,
-        local_name: imported.localName,
-        specifier: imported.specifier,
-        // Resolved once the run knows every file (resolveImportTargets).
-        target_path: null,
-      })),
-    );
-    for (let start = 0; start < imports.length; start += 2000) {
-      await trx
-        .insertInto("code_imports")
-        .values(imports.slice(start, start + 2000))
-        .execute();
-    }
-    await trx
-      .insertInto("code_files")
-      .values(
-        files.map((file) => ({
-          installation_id: scope.installationId,
-          repository_id: scope.repositoryId,
-          path: file.path,
-          content_hash: file.contentHash,
-          bytes: file.bytes,
-          chunks: file.chunks.length,
-        })),
+  }
+  const { installationId, repositoryId } = scope;
+  await db.transaction().execute(async (trx) => {
+    await deleteFileRows(trx, scope, files.map((file) => file.path).filter(mayBeStored));
+    // Ids are drawn before the insert so that symbols can name their chunk in the same statement;
+    // MATERIALIZED so each chunk draws exactly one. Symbols' foreign key is checked at the end of
+    // the statement, when the chunks are in.
+    await sql`
+      WITH chunk AS MATERIALIZED (
+        SELECT nextval(pg_get_serial_sequence('code_chunks', 'id')) AS id, c.*
+        FROM unnest(
+          ${chunks.path}::text[], ${chunks.start}::int[], ${chunks.end}::int[],
+          ${chunks.kind}::text[], ${chunks.language}::text[], ${chunks.content}::text[],
+          ${chunks.hash}::text[], ${chunks.symbols}::text[], ${chunks.searchText}::text[],
+          ${chunks.vector}::text[]
+        ) WITH ORDINALITY AS c(path, start_line, end_line, kind, language, content, content_hash,
+          symbols, search_text, vector, ordinal)
+      ),
+      chunk_rows AS (
+        INSERT INTO code_chunks (id, installation_id, repository_id, path, start_line, end_line,
+          kind, language, content, content_hash, symbols, search_text, embedding_model,
+          ${sql.ref(column)})
+        SELECT id, ${installationId}, ${repositoryId}, path, start_line, end_line, kind, language,
+          content, content_hash, ARRAY(SELECT jsonb_array_elements_text(symbols::jsonb)),
+          search_text, ${model}, vector::vector
+        FROM chunk
+      ),
+      symbol_rows AS (
+        INSERT INTO code_symbols (chunk_id, installation_id, repository_id, name, role)
+        SELECT chunk.id, ${installationId}, ${repositoryId}, s.name, s.role
+        FROM unnest(${symbols.chunk}::int[], ${symbols.name}::text[], ${symbols.role}::text[])
+          AS s(ordinal, name, role)
+        JOIN chunk ON chunk.ordinal = s.ordinal
+      ),
+      import_rows AS (
+        INSERT INTO code_imports (installation_id, repository_id, path, line, kind, imported_name,
+          local_name, specifier, target_path)
+        -- target_path is resolved once the run knows every file (resolveImportTargets).
+        SELECT ${installationId}, ${repositoryId}, i.*, NULL
+        FROM unnest(${imports.path}::text[], ${imports.line}::int[], ${imports.kind}::text[],
+          ${imports.importedName}::text[], ${imports.localName}::text[],
+          ${imports.specifier}::text[])
+          AS i(path, line, kind, imported_name, local_name, specifier)
       )
-      .execute();
+      INSERT INTO code_files (installation_id, repository_id, path, content_hash, bytes, chunks)
+      SELECT ${installationId}, ${repositoryId}, f.*
+      FROM unnest(
+        ${files.map((file) => file.path)}::text[],
+        ${files.map((file) => file.contentHash)}::text[],
+        ${files.map((file) => file.bytes)}::int[],
+        ${files.map((file) => file.chunks.length)}::int[]
+      ) AS f(path, content_hash, bytes, chunks)`.execute(trx);
   });
 }
 
@@ -176,6 +216,7 @@ export async function removeFiles(
 }
 
 async function deleteFileRows(db: CodeIndexDatabase, scope: RepositoryScope, paths: string[]) {
+  if (paths.length === 0) return;
   for (let start = 0; start < paths.length; start += 1000) {
     const slice = paths.slice(start, start + 1000);
     // Chunks and imports before the files they belong to.
@@ -213,16 +254,15 @@ export async function resolveImportTargets(
       after: resolve(row.path, row.specifier),
     }))
     .filter(({ before, after }) => before !== after);
-  for (let start = 0; start < changed.length; start += 1000) {
-    const slice = changed.slice(start, start + 1000);
-    const values = sql.join(slice.map(({ id, after }) => sql`(${id}::bigint, ${after}::text)`));
-    await sql`
-      UPDATE code_imports AS i SET target_path = v.target
-      FROM (VALUES ${values}) AS v(id, target)
-      WHERE i.id = v.id
-        AND i.installation_id = ${scope.installationId}
-        AND i.repository_id = ${scope.repositoryId}`.execute(db);
-  }
+  if (changed.length === 0) return 0;
+  // One statement, the ids and targets as two arrays (a first full index changes every row).
+  await sql`
+    UPDATE code_imports AS i SET target_path = v.target
+    FROM unnest(${changed.map(({ id }) => id)}::bigint[], ${changed.map(({ after }) => after)}::text[])
+      AS v(id, target)
+    WHERE i.id = v.id
+      AND i.installation_id = ${scope.installationId}
+      AND i.repository_id = ${scope.repositoryId}`.execute(db);
   return changed.length;
 }
 
@@ -306,4 +346,22 @@ export async function dropCodeIndex(
       await query.execute();
     }
   });
+}
+
+/** Whether the installation has any vector of `model` stored, i.e. the embedding cache is not empty. */
+export async function hasVectors(
+  db: CodeIndexDatabase,
+  installationId: number,
+  model: string,
+  dimensions: number,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom("code_chunks")
+    .select("id")
+    .where("installation_id", "=", installationId)
+    .where("embedding_model", "=", model)
+    .where(embeddingColumn(dimensions), "is not", null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }

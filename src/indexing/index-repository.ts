@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { Embedder } from "../embeddings/embedder.ts";
-import { chunkSource, readSourceFile, type Chunk, type ImportedName } from "./chunk-source.ts";
+import type { Chunk, ImportedName } from "./chunk-source.ts";
 import { readGoModule, readModuleSettings, resolveImport } from "../code-index/resolve-import.ts";
 import type { CodeIndexDatabase, SkipCounts } from "../code-index/code-index-tables.ts";
 import {
+  hasVectors,
   readCachedVectors,
   readFileHashes,
   readIndexState,
@@ -17,7 +18,9 @@ import {
   type RepositoryScope,
 } from "../code-index/code-index-store.ts";
 import type { ArchiveEntry } from "./read-tarball.ts";
-import { ensureVectorIndex, suspendVectorIndex } from "../code-index/vector-index.ts";
+import { ensureChunkIndexes, suspendChunkIndexes } from "../code-index/chunk-indexes.ts";
+import { parseFileForIndex, type ParsedFile } from "./parse-file-for-index.ts";
+import { createParsePool, ParseWorkerError, type ParsePool } from "./parse-pool.ts";
 import { decodeText, skipByContent, skipByPath, type IndexSkipReason } from "./skip-file.ts";
 
 export type IndexDependencies = {
@@ -25,6 +28,12 @@ export type IndexDependencies = {
   embedder: Embedder;
   log: Logger;
   signal?: AbortSignal;
+  /**
+   * Parses a full index's files off the main thread. Without it, a full index of more than
+   * PARSE_INLINE_FILES files starts a pool of its own (parse-pool.ts) and stops it when done;
+   * an incremental run parses on the main thread.
+   */
+  parsePool?: ParsePool;
 };
 
 export type IndexOptions = {
@@ -56,6 +65,27 @@ export type IndexReport = {
   skipped: SkipCounts;
   totalFiles: number;
   totalChunks: number;
+  /** Where the run's time went; phases overlap (see IndexPhases), `elapsedMs` is the wall clock. */
+  phases: IndexPhases;
+  elapsedMs: number;
+};
+
+/**
+ * Milliseconds spent in each phase of a run. They overlap, so they add up to more than the run's
+ * wall clock: a batch is embedded and written while the next files are read and parsed, and
+ * parsing happens in worker threads during a full index.
+ */
+export type IndexPhases = {
+  /** Waiting for the archive's next entry and reading its bytes (download and gunzip). */
+  readMs: number;
+  /** Chunking along the syntax tree, symbols, references, imports and search text. */
+  parseMs: number;
+  /** The embedder's calls. */
+  embedMs: number;
+  /** Database reads and writes of the files, chunks, symbols and imports, and import resolution. */
+  writeMs: number;
+  /** Dropping and building the HNSW and full-text indexes around a first full index. */
+  indexBuildMs: number;
 };
 
 /** Config files whose `compilerOptions.paths` and `baseUrl` resolve imports, first found wins. */
@@ -87,13 +117,26 @@ async function resolveImports(
 /** Flush pending files when this many chunks wait for embedding. */
 const BATCH_CHUNKS = 256;
 
+/** A full index parses this many files on the main thread before it starts parse workers. */
+export const PARSE_INLINE_FILES = 32;
+
+/**
+ * Batches written at once: on PostgreSQL, a second one uses another connection and core while the
+ * first is inserted (to_tsvector, TOAST, btrees and foreign keys cost about 0.3 ms a chunk there).
+ */
+const WRITES_IN_FLIGHT = 2;
+
+/** Files handed to the parse workers and not yet collected: bounds memory, keeps workers busy. */
+const PARSES_IN_FLIGHT = 32;
+
 /**
  * Indexes a whole repository from its archive entries (see read-tarball.ts). A file whose content
  * hash is already indexed with the same embedding model is neither chunked nor embedded; files no
  * longer in the archive leave the index. When the index was built with another model, everything
  * is re-embedded. Bad entries (symlinks, submodules, binaries, huge or undecodable files, files
  * that do not parse) are skipped or degraded and counted, never thrown. Throws when the database or
- * the embedder fails (the job retries; what was written stays and is reused by content hash).
+ * the embedder fails, or a parse worker stops (ParseWorkerError); the job retries, and what was
+ * written stays and is reused by content hash.
  */
 export async function indexRepositoryArchive(
   deps: IndexDependencies,
@@ -106,8 +149,8 @@ export async function indexRepositoryArchive(
     return await indexEntries(run, deps, entries, options);
   } finally {
     await run.settle();
-    // Also after a failure: searches of every repository use the vector index.
-    await run.resumeVectorIndex();
+    // Also after a failure: searches of every repository use these indexes.
+    await run.resumeIndexes();
   }
 }
 
@@ -118,8 +161,12 @@ async function indexEntries(
   options: IndexOptions,
 ): Promise<IndexReport> {
   const seen = new Set<string>();
-  for await (const entry of entries) {
+  const iterator = entries[Symbol.asyncIterator]();
+  for (;;) {
     deps.signal?.throwIfAborted();
+    const next = await run.reading(() => iterator.next());
+    if (next.done) break;
+    const entry = next.value;
     if (entry.kind === "directory") continue;
     if (entry.kind === "symlink") {
       run.skip("symlink");
@@ -135,7 +182,7 @@ async function indexEntries(
       run.skip(reason);
       continue;
     }
-    const content = await entry.read();
+    const content = await run.reading(() => entry.read());
     seen.add(entry.path);
     await run.add(entry.path, content);
   }
@@ -193,22 +240,54 @@ async function indexChanges(
 
 type Run = Awaited<ReturnType<typeof startRun>>;
 
+type PendingFile = {
+  path: string;
+  contentHash: string;
+  bytes: number;
+  chunks: Chunk[];
+  imports: ImportedName[];
+  searchTexts: string[];
+};
+
 async function startRun(
   deps: IndexDependencies,
   scope: RepositoryScope,
   mode: "full" | "incremental",
 ) {
   const { db, embedder, log } = deps;
-  const state = await readIndexState(db, scope);
+  const started = performance.now();
+  const phases: IndexPhases = { readMs: 0, parseMs: 0, embedMs: 0, writeMs: 0, indexBuildMs: 0 };
+  /** Runs `step`, adding its duration to `phase`. */
+  const timed = async <T>(phase: keyof IndexPhases, step: () => Promise<T>): Promise<T> => {
+    const stepStarted = performance.now();
+    try {
+      return await step();
+    } finally {
+      phases[phase] += performance.now() - stepStarted;
+    }
+  };
+
+  const state = await timed("writeMs", () => readIndexState(db, scope));
   const sameModel = state?.embedding_model === embedder.model;
-  const previous = await readFileHashes(db, scope);
-  // A repository with no vectors of this model yet writes all of them: when it is alone in the
-  // table, the vector index is built once at the end rather than row by row (vector-index.ts).
-  let suspended =
-    mode === "full" && !sameModel
-      ? await suspendVectorIndex(db, scope, embedder.dimensions)
-      : false;
-  if (!suspended) await ensureVectorIndex(db, embedder.dimensions);
+  const previous = await timed("writeMs", () => readFileHashes(db, scope));
+  // A repository with no vectors of this model yet writes all of them: the indexes only it would
+  // use are built once at the end rather than row by row (chunk-indexes.ts).
+  let suspended = await timed("indexBuildMs", async () => {
+    const dropped =
+      mode === "full" && !sameModel
+        ? await suspendChunkIndexes(db, scope, embedder.dimensions)
+        : [];
+    if (dropped.length < 2) await ensureChunkIndexes(db, embedder.dimensions);
+    return dropped.length > 0;
+  });
+  // The embedding cache is looked up only for content that can be in it: when the installation had
+  // no vectors of this model before the run, only content this run already wrote.
+  const cacheWasEmpty = !(await timed("writeMs", () =>
+    hasVectors(db, scope.installationId, embedder.model, embedder.dimensions),
+  ));
+  const writtenHashes = new Set<string>();
+  /** Paths this run wrote; with `previous`, the only ones that can have rows to replace. */
+  const writtenPaths = new Set<string>();
   const report: IndexReport = {
     mode,
     indexed: 0,
@@ -222,6 +301,8 @@ async function startRun(
     skipped: {},
     totalFiles: 0,
     totalChunks: 0,
+    phases,
+    elapsedMs: 0,
   };
   if (state && !sameModel) {
     log.info(
@@ -229,45 +310,75 @@ async function startRun(
       "embedding model changed: re-embedding",
     );
   }
-  let pending: {
-    path: string;
-    contentHash: string;
-    bytes: number;
-    chunks: Chunk[];
-    imports: ImportedName[];
-  }[] = [];
+  let pending: PendingFile[] = [];
   /** The root tsconfig.json (or jsconfig.json) when this run read it: its `paths` resolve imports. */
   let moduleConfig: string | null = null;
   let pendingChunks = 0;
   const skippedPaths = new Set<string>();
 
   /**
-   * The batch being embedded and written while the next one is parsed: at most one at a time, so
-   * memory stays bounded to about two batches. `failure` holds the first batch's error, thrown by
-   * the next `add` or `drain`, so one failing batch fails the run.
+   * Parsing: on the main thread for an incremental run and the first files of a full one, then in
+   * worker threads (`deps.parsePool`, or a pool of the run's own once PARSE_INLINE_FILES files were
+   * parsed). Parses finish out of order; `parsing` keeps them in the order the files came, and at
+   * most PARSES_IN_FLIGHT wait, so memory stays bounded while the workers stay busy.
    */
-  let inFlight: Promise<void> | null = null;
+  let ownPool: ParsePool | null = null;
+  let parsedInline = 0;
+  /** The parse of a file, and whether it runs on this thread (then nothing else may wait). */
+  const parseFile = (path: string, text: string): [Promise<ParsedFile>, boolean] => {
+    if (mode === "full") {
+      if (deps.parsePool) return [deps.parsePool.parse(path, text), false];
+      if (ownPool || parsedInline >= PARSE_INLINE_FILES) {
+        ownPool ??= createParsePool();
+        return [ownPool.parse(path, text), false];
+      }
+    }
+    parsedInline += 1;
+    return [parseFileForIndex(path, text), true];
+  };
+  type Parse = { path: string; contentHash: string; bytes: number; file: Promise<ParsedFile> };
+  const parsing: Parse[] = [];
+
+  /**
+   * Batches being embedded and written while the next one is parsed: at most WRITES_IN_FLIGHT at a
+   * time, so memory stays bounded to a few batches, and one embedder call at a time (`embedding`),
+   * in batch order. `failure` holds the first batch's error, thrown by the next `add` or `drain`,
+   * so one failing batch fails the run, and no batch embeds after it.
+   */
+  const writing = new Set<Promise<void>>();
+  let embedding: Promise<unknown> = Promise.resolve();
   let failure: { error: unknown } | null = null;
+  /** Paths in a batch of this run, written or not: one seen again waits for the writes (collect). */
+  const batchedPaths = new Set<string>();
 
   /** Reads cached vectors, embeds the rest and writes the batch's files in one transaction. */
-  const writeBatch = async (batch: typeof pending) => {
+  const writeBatch = async (batch: PendingFile[]) => {
     const hashes = [...new Set(batch.flatMap((file) => file.chunks.map((c) => c.contentHash)))];
-    const cached = await readCachedVectors(
-      db,
-      scope.installationId,
-      embedder.model,
-      embedder.dimensions,
-      hashes,
+    const cached = await timed("writeMs", () =>
+      readCachedVectors(
+        db,
+        scope.installationId,
+        embedder.model,
+        embedder.dimensions,
+        cacheWasEmpty ? hashes.filter((hash) => writtenHashes.has(hash)) : hashes,
+      ),
     );
     const missing = hashes.filter((hash) => !cached.has(hash));
     const byHash = new Map(
       batch.flatMap((file) => file.chunks.map((c) => [c.contentHash, c] as const)),
     );
     if (missing.length > 0) {
-      const vectors = await embedder.embed(
-        missing.map((hash) => byHash.get(hash)!.content),
-        { signal: deps.signal },
-      );
+      const embedded = embedding.then(() => {
+        throwIfFailed();
+        return timed("embedMs", () =>
+          embedder.embed(
+            missing.map((hash) => byHash.get(hash)!.content),
+            { signal: deps.signal },
+          ),
+        );
+      });
+      embedding = embedded.catch(() => {});
+      const vectors = await embedded;
       missing.forEach((hash, i) => cached.set(hash, vectors[i]!));
     }
     report.embedded += missing.length;
@@ -276,47 +387,113 @@ async function startRun(
       vectors: file.chunks.map((chunk) => cached.get(chunk.contentHash)!),
     }));
     report.cached += files.reduce((n, f) => n + f.chunks.length, 0) - missing.length;
-    await writeFiles(db, scope, embedder.model, embedder.dimensions, files);
+    await timed("writeMs", () =>
+      writeFiles(
+        db,
+        scope,
+        embedder.model,
+        embedder.dimensions,
+        files,
+        (path) => previous.has(path) || writtenPaths.has(path),
+      ),
+    );
+    for (const file of batch) {
+      writtenPaths.add(file.path);
+      for (const chunk of file.chunks) writtenHashes.add(chunk.contentHash);
+    }
   };
 
   const throwIfFailed = () => {
     if (failure) throw failure.error;
   };
 
-  /** Waits for the batch in flight; rethrows the first batch's error. */
+  /** Waits for every batch in flight; rethrows the first batch's error. */
   const drain = async () => {
-    if (inFlight) await inFlight;
+    await Promise.all(writing);
     throwIfFailed();
   };
 
   /**
-   * Hands the pending files to a write that runs while the caller parses the next batch, after
-   * the previous write finished (one in flight). The write's error is kept for `drain`/`add`, and
+   * Hands the pending files to a write that runs while the caller parses the next batch, once
+   * fewer than WRITES_IN_FLIGHT are running. The write's error is kept for `drain`/`add`, and
    * handled here so that it is never an unhandled rejection while parsing goes on.
    */
   const startFlush = async () => {
-    await drain();
+    throwIfFailed();
+    while (writing.size >= WRITES_IN_FLIGHT) await Promise.race(writing);
+    throwIfFailed();
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
     pendingChunks = 0;
-    inFlight = writeBatch(batch).then(
+    const write: Promise<void> = writeBatch(batch).then(
       () => {
-        inFlight = null;
+        writing.delete(write);
       },
       (error: unknown) => {
-        inFlight = null;
+        writing.delete(write);
         failure ??= { error };
       },
     );
+    writing.add(write);
+  };
+
+  /** Takes the oldest parse's result into the pending batch, flushing a full batch. */
+  const collect = async () => {
+    const next = parsing.shift()!;
+    let file: ParsedFile;
+    try {
+      file = await next.file;
+    } catch (error) {
+      // A stopped worker fails the run. Any other error is the broken install chunkSource throws
+      // for (no grammar runtime): the same for every file, so it fails the run too.
+      throw error instanceof ParseWorkerError
+        ? error
+        : new Error(`Could not parse ${next.path} for the index`, { cause: error });
+    }
+    if (file.unparsedBecause !== null) {
+      // A grammar that fails on this content: indexed as line windows rather than not at all.
+      log.warn(
+        { err: file.unparsedBecause, path: next.path },
+        "chunking failed; indexing line windows",
+      );
+      report.unparsed += 1;
+    }
+    phases.parseMs += file.parseMs;
+    // The same path twice in one archive: its earlier rows must be committed before this batch
+    // replaces them, or both would stay.
+    if (batchedPaths.has(next.path)) {
+      await startFlush();
+      await drain();
+    }
+    batchedPaths.add(next.path);
+    report.indexed += 1;
+    report.chunks += file.chunks.length;
+    pending.push({
+      path: next.path,
+      contentHash: next.contentHash,
+      bytes: next.bytes,
+      chunks: file.chunks,
+      imports: file.imports,
+      searchTexts: file.searchTexts,
+    });
+    pendingChunks += file.chunks.length;
+    if (pendingChunks >= BATCH_CHUNKS) await startFlush();
+  };
+
+  /** Parses still waiting settle before the run ends, so none rejects unhandled. */
+  const abandonParsing = async () => {
+    const waiting = parsing.splice(0);
+    await Promise.allSettled(waiting.map((parse) => parse.file));
   };
 
   return {
     previous,
     skippedPaths,
-    async resumeVectorIndex() {
+    reading: <T>(step: () => Promise<T>) => timed("readMs", step),
+    async resumeIndexes() {
       if (!suspended) return;
-      await ensureVectorIndex(db, embedder.dimensions);
+      await timed("indexBuildMs", () => ensureChunkIndexes(db, embedder.dimensions));
       suspended = false;
     },
     skip(reason: IndexSkipReason, path?: string) {
@@ -338,51 +515,47 @@ async function startRun(
       }
       const { text, utf8 } = decodeText(content);
       if (!utf8) report.nonUtf8 += 1;
-      let chunks: Chunk[];
-      let imports: ImportedName[] = [];
-      try {
-        ({ chunks, imports } = await readSourceFile(path, text));
-      } catch (error) {
-        // A grammar that fails on this content: index it as line windows rather than not at all.
-        log.warn({ err: error, path }, "chunking failed; indexing line windows");
-        report.unparsed += 1;
-        chunks = (await chunkSource(`${path}.unparsed`, text)).map((chunk) => ({
-          ...chunk,
-          path,
-          language: null,
-        }));
-      }
-      report.indexed += 1;
-      report.chunks += chunks.length;
-      pending.push({ path, contentHash, bytes: content.length, chunks, imports });
-      pendingChunks += chunks.length;
-      if (pendingChunks >= BATCH_CHUNKS) await startFlush();
+      const [file, inline] = parseFile(path, text);
+      // Handled now so that a parse failing while others are awaited is never unhandled; the
+      // error itself reaches the run through `collect`.
+      file.catch(() => {});
+      parsing.push({ path, contentHash, bytes: content.length, file });
+      while (parsing.length >= (inline ? 1 : PARSES_IN_FLIGHT)) await collect();
     },
     /** Writes what is pending and waits until every batch is written; throws the first failure. */
     async flush() {
+      while (parsing.length > 0) await collect();
       await startFlush();
       await drain();
     },
     /**
-     * Waits for the batch in flight without throwing: a run that fails (abort, bad archive) must
-     * not leave a write running behind its cleanup.
+     * Waits for the parses and the batch in flight without throwing, and stops the run's parse
+     * workers: a run that fails (abort, bad archive, a stopped worker) must not leave work running
+     * behind its cleanup.
      */
     async settle() {
-      if (inFlight) await inFlight;
+      await abandonParsing();
+      await Promise.allSettled(writing);
+      await ownPool?.close();
     },
     async finish(gone: string[], commitSha: string | null): Promise<IndexReport> {
-      await removeFiles(db, scope, gone);
-      report.removed = gone.length;
-      await resolveImports(db, scope, moduleConfig);
-      await this.resumeVectorIndex();
-      const totals = await writeIndexState(db, scope, {
-        commitSha,
-        model: embedder.model,
-        dimensions: embedder.dimensions,
-        skipped: report.skipped,
+      await timed("writeMs", async () => {
+        await removeFiles(db, scope, gone);
+        await resolveImports(db, scope, moduleConfig);
       });
+      report.removed = gone.length;
+      await this.resumeIndexes();
+      const totals = await timed("writeMs", () =>
+        writeIndexState(db, scope, {
+          commitSha,
+          model: embedder.model,
+          dimensions: embedder.dimensions,
+          skipped: report.skipped,
+        }),
+      );
       report.totalFiles = totals.files;
       report.totalChunks = totals.chunks;
+      report.elapsedMs = performance.now() - started;
       log.info({ ...report }, "repository indexed");
       return report;
     },

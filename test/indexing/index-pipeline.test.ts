@@ -8,6 +8,7 @@ import type { Embedder } from "../../src/embeddings/embedder.ts";
 import { createLocalEmbedder } from "../../src/embeddings/local-embedder.ts";
 import { chunkSource } from "../../src/indexing/chunk-source.ts";
 import { indexRepositoryArchive } from "../../src/indexing/index-repository.ts";
+import { createParsePool, ParseWorkerError } from "../../src/indexing/parse-pool.ts";
 import { readTarball, type ArchiveEntry } from "../../src/indexing/read-tarball.ts";
 import { makeTarball } from "../helpers/make-tarball.ts";
 import { silentLogger } from "../helpers/silent-logger.ts";
@@ -172,4 +173,30 @@ describe.each(backends)("a full index pipelines its batches on %s", (backend) =>
     expect(stored.length).toBeLessThan(FILES);
     for (const file of stored) expect(file.stored, file.path).toBe(file.recorded);
   });
+
+  it("fails with ParseWorkerError, instead of waiting for ever, when a parse worker stops", async () => {
+    const parsePool = createParsePool(
+      1,
+      new URL("./fixtures/exiting-parse-worker.ts", import.meta.url),
+    );
+    const probe = slowEmbedder();
+    try {
+      await expect(
+        indexRepositoryArchive(
+          { db, embedder: probe.embedder, log, parsePool },
+          REPO,
+          readTarball(await makeTarball("o-r-abc1234", corpus)),
+          options,
+        ),
+      ).rejects.toThrow(ParseWorkerError);
+    } finally {
+      await parsePool.close();
+    }
+    expect(probe.running).toBe(0);
+    const state = await db.selectFrom("code_indexes").select("files").executeTakeFirst();
+    expect(state).toBeUndefined();
+    const { rows } = await sql<{ found: boolean }>`
+      SELECT to_regclass('code_chunks_search_idx') IS NOT NULL AS found`.execute(db);
+    expect(rows[0]!.found).toBe(true);
+  }, 30_000);
 });
