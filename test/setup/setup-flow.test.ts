@@ -179,7 +179,8 @@ describe("one-click setup (node src/bin/start.ts)", () => {
     // The review's job (the workers also ask GitHub for lost deliveries when they start).
     const reviewDone = (l: Record<string, unknown>) =>
       l.msg === "job completed" && l.job === "review-pull-request";
-    await running.waitFor(reviewDone, 30_000);
+    // Generous: the first job loads the review pipeline, and a shared CI machine may be slow.
+    await running.waitFor(reviewDone, 75_000);
 
     expect(github.reviews).toHaveLength(1);
     expect(github.reviews[0]).toMatchObject({ event: "COMMENT", state: "COMMENTED" });
@@ -199,7 +200,7 @@ describe("one-click setup (node src/bin/start.ts)", () => {
     expect((await fetch(`${base}/health`)).status).toBe(200);
     expect(await running.stop()).toBe(0);
     running = undefined;
-  });
+  }, 180_000);
 
   it("runs the image's other commands: migrations, then a worker with its own /metrics", async () => {
     const migrate = runRevue("migrate.ts", { cwd: dir, env: baseEnv() });
