@@ -148,6 +148,21 @@ describe.each(backends)("a full index pipelines its batches on %s", (backend) =>
     expect(probe.mostAtOnce).toBe(1);
   });
 
+  it("reuses a vector an earlier batch of the same first index wrote, instead of embedding it again", async () => {
+    const copy = { path: "src/copy-of-module0.ts", content: corpus[0]!.content };
+    const copied = (await chunkSource(copy.path, copy.content)).length;
+    const probe = slowEmbedder();
+    const report = await indexRepositoryArchive(
+      { db, embedder: probe.embedder, log },
+      REPO,
+      readTarball(await makeTarball("o-r-abc1234", [...corpus, copy])),
+      options,
+    );
+    // The copy comes last, batches after module0's: only the run's own writes can supply it.
+    expect(report.cached).toBe(copied);
+    expect(report.embedded).toBe(report.chunks - copied);
+  });
+
   it("fails on a later batch's failed embed, leaving only whole files of the earlier batches", async () => {
     const probe = slowEmbedder(2);
     await expect(run(probe)).rejects.toThrow("embedding call 2 failed");
