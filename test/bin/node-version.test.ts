@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain JavaScript module (it must load on any Node), without types.
 import { mallocTuningEnvironment, nodeVersionProblem } from "../../src/bin/revue.mjs";
+import { freePort } from "../helpers/spawn-revue.ts";
 import { runRevue, type RevueProcess } from "../setup/revue-process.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -86,7 +87,14 @@ describe("the launcher's malloc tuning (src/bin/revue.mjs)", () => {
     running = runRevue("revue.mjs", {
       cwd: mkdtempSync(path.join(tmpdir(), "revue-launch-")),
       args: ["start"],
-      env: { HOST: "127.0.0.1", PORT: "0", NO_SMEE_SETUP: "true", LOG_LEVEL: "info", ...env },
+      env: {
+        HOST: "127.0.0.1",
+        // Not 0: Probot reads it as unset, and 3000 may be taken.
+        PORT: String(await freePort()),
+        NO_SMEE_SETUP: "true",
+        LOG_LEVEL: "info",
+        ...env,
+      },
     });
     await running.waitForPort();
     const pid = running.child.pid!;
