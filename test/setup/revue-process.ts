@@ -79,7 +79,7 @@ export function runRevue(
   });
   const output = () => raw.join("") + buffered.out + buffered.err;
 
-  const waitFor: RevueProcess["waitFor"] = (match, timeoutMs = 30_000) =>
+  const waitFor: RevueProcess["waitFor"] = (match, timeoutMs = 60_000) =>
     new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         waiters.delete(check);

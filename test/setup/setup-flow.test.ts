@@ -215,5 +215,5 @@ describe("one-click setup (node src/bin/start.ts)", () => {
     expect(await metrics.text()).toContain("# TYPE revue_queue_jobs gauge");
     expect(await running.stop()).toBe(0);
     running = undefined;
-  });
+  }, 180_000);
 });
