@@ -38,7 +38,7 @@ describe("createClients", () => {
   });
 
   // An idle server never calls a model: each provider's SDK (with its AWS or Google dependencies,
-  // about 30 MiB of memory together) is imported at the first request, and only the error
+  // 13-17 MiB of an idle server's memory together) is imported at the first request, and only the error
   // classes are loaded before.
   it("builds every provider's models without loading its SDK", () => {
     const priced = { REVUE_MODEL: "m", REVUE_MODEL_PRICES: '{"m":{"input":0,"output":0}}' };
