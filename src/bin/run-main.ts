@@ -7,31 +7,43 @@ import { startRevue, type Role } from "../runtime/start-revue.ts";
  * Entry point shared by `npm start` and `npm run worker`: loads `.env` (where the setup page writes
  * the App's credentials), starts Revue, and drains on SIGTERM/SIGINT. A configuration or database
  * problem exits with status 1 and a message saying what to do, never a stack trace.
+ *
+ * The signal handlers are in place before the start begins: the server listens before the start
+ * has finished (the queue and workers come after), and a SIGTERM in that window must drain what
+ * started rather than kill the process with the default action.
  */
 export async function runMain(role: Role): Promise<void> {
   if (existsSync(".env")) process.loadEnvFile(".env");
-  try {
-    const revue = await startRevue({ role });
-    let signals = 0;
-    const shutdown = (signal: string) => {
-      signals += 1;
-      if (signals > 1) process.exit(1);
-      console.error(`received ${signal}: draining (send again to exit at once)`);
-      revue.stop().then(
+  const started = startRevue({ role });
+  let signals = 0;
+  const shutdown = (signal: string) => {
+    signals += 1;
+    if (signals > 1) process.exit(1);
+    console.error(`received ${signal}: draining (send again to exit at once)`);
+    started
+      .then((revue) => revue.stop())
+      .then(
         () => process.exit(0),
         (error) => {
-          console.error(error);
+          // A start that failed has already been reported below.
+          if (!isReportedStartError(error)) console.error(error);
           process.exit(1);
         },
       );
-    };
-    process.on("SIGTERM", () => shutdown("SIGTERM"));
-    process.on("SIGINT", () => shutdown("SIGINT"));
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  try {
+    await started;
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof DatabaseUnavailableError) {
+    if (isReportedStartError(error)) {
       console.error(`revue: ${error.message}`);
       process.exit(1);
     }
     throw error;
   }
+}
+
+function isReportedStartError(error: unknown): error is Error {
+  return error instanceof ConfigError || error instanceof DatabaseUnavailableError;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { browserUrl } from "../../src/setup/start-setup-server.ts";
+import { freePort } from "../helpers/spawn-revue.ts";
 import { testPrivateKey } from "../helpers/test-keys.ts";
 import { runRevue, type RevueProcess } from "./revue-process.ts";
 
@@ -65,6 +66,30 @@ describe("the first start, as a new user sees it", () => {
         `Revue is up: webhooks at http://127.0.0.1:${port}/ (and /api/github/webhooks), health at /health and /ready`,
       60_000,
     );
+  }, 90_000);
+
+  it("drains and exits 0 on a SIGTERM that comes while the database is still being opened", async () => {
+    const dir = fresh();
+    running = runRevue("start.ts", {
+      cwd: dir,
+      env: {
+        HOST: "127.0.0.1",
+        PORT: String(await freePort()),
+        LOG_LEVEL: "info",
+        APP_ID: "1",
+        PRIVATE_KEY: testPrivateKey(),
+        WEBHOOK_SECRET: "a-secret-for-this-test",
+        REVUE_DATA_DIR: path.join(dir, "data"),
+      },
+    });
+    // The server listens before the new embedded database exists (seconds): a SIGTERM now is an
+    // operator stopping a start, and must not kill the process with the signal's default action.
+    await running.waitFor((l) => String(l.msg).includes("opening the database"), 60_000);
+    expect(running.lines.some((l) => String(l.msg).startsWith("Revue is up"))).toBe(false);
+    running.child.kill("SIGTERM");
+    expect(await running.exited).toBe(0);
+    expect(running.output()).toContain("received SIGTERM: draining");
+    expect(running.lines.some((l) => l.msg === "stopped")).toBe(true);
   }, 90_000);
 
   it("shows a browser's address for a server on every interface", () => {
