@@ -15,6 +15,7 @@ import {
   readFileGraph,
   type FileEdge,
 } from "../../src/code-index/read-file-graph.ts";
+import { findImports } from "../../src/code-index/search-imports.ts";
 import { makeTarball, type TarEntry } from "../helpers/make-tarball.ts";
 import { silentLogger } from "../helpers/silent-logger.ts";
 import { backends, createTestDatabase } from "../helpers/test-database.ts";
@@ -180,6 +181,87 @@ describe.each(backends)("graph ranking and callers on %s", (backend) => {
       { ignore: [], maxFileBytes: 50_000, commitSha: "def" },
     );
     expect(await graphPaths()).toContain("src/money/format.ts");
+  });
+
+  it("reads one installation's repository only: its graph, the boost, the kept graph and the imports", async () => {
+    const db = codeIndexDatabase(handle.db);
+    // Another installation's repository and another repository of REPO's installation, each with
+    // REPO's files plus one that calls roundCents and imports round.ts as REPO's files do.
+    const FOREIGN = { installationId: 2, repositoryId: 20 };
+    const SIBLING = { installationId: REPO.installationId, repositoryId: 12 };
+    const leak: TarEntry = {
+      path: "src/leak/steal.ts",
+      content: `import { roundCents } from "../money/round";\n\nexport function stealCents(value: number): number {\n  return roundCents(value) + roundCents(value);\n}\n`,
+    };
+    for (const scope of [FOREIGN, SIBLING]) {
+      await indexRepositoryArchive(
+        { db, embedder: createLocalEmbedder(), log },
+        scope,
+        readTarball(await makeTarball("o-x-abc1234", [...shop(), leak])),
+        { ignore: [], maxFileBytes: 50_000, commitSha: "abc" },
+      );
+    }
+    // Symbol rows whose tenant disagrees with their chunk's (a writer bug): REPO's reference on the
+    // other repository's chunk, the other's reference on REPO's unrelated summary.ts. Neither may
+    // add an edge to REPO's graph, whichever of the two tables' filters is dropped.
+    type Scope = { installationId: number; repositoryId: number };
+    const chunkOf = (scope: Scope, path: string) =>
+      db
+        .selectFrom("code_chunks")
+        .select("id")
+        .where("installation_id", "=", scope.installationId)
+        .where("repository_id", "=", scope.repositoryId)
+        .where("path", "=", path)
+        .executeTakeFirstOrThrow();
+    const reference = (scope: Scope, chunk: { id: number | string }) => ({
+      chunk_id: Number(chunk.id),
+      installation_id: scope.installationId,
+      repository_id: scope.repositoryId,
+      name: "clampAmount",
+      role: "reference" as const,
+    });
+    // REPO's repository id under the other installation (a repository moved between
+    // installations): FOREIGN's steal.ts chunk and its symbols, re-labelled.
+    const CROSSED = { installationId: FOREIGN.installationId, repositoryId: REPO.repositoryId };
+    const moved = await chunkOf(FOREIGN, "src/leak/steal.ts");
+    for (const table of ["code_chunks", "code_symbols"] as const) {
+      await db
+        .updateTable(table)
+        .set({ repository_id: CROSSED.repositoryId })
+        .where(table === "code_chunks" ? "id" : "chunk_id", "=", Number(moved.id))
+        .execute();
+    }
+    for (const other of [FOREIGN, SIBLING, CROSSED]) {
+      await db
+        .insertInto("code_symbols")
+        .values([
+          reference(REPO, await chunkOf(other, "src/leak/steal.ts")),
+          reference(other, await chunkOf(REPO, "src/report/summary.ts")),
+        ])
+        .execute();
+    }
+
+    const cache = createFileGraphCache();
+    const graph = (scope: Scope, mentioned: string[]) =>
+      readFileGraph(db, scope, { mentioned, maxEdges: 100, cache, version: "1" });
+    const own = await graph(REPO, ["roundCents", "clampAmount"]);
+    expect(own.some((e) => e.from === "src/pricing/discount.ts")).toBe(true);
+    const strays = own.filter(
+      (e) => e.from.startsWith("src/leak/") || e.from === "src/report/summary.ts",
+    );
+    expect(strays).toEqual([]);
+    // Kept graphs are per installation and repository, even at the same index version.
+    expect((await graph(FOREIGN, [])).some((e) => e.from === "src/leak/steal.ts")).toBe(true);
+    expect((await graph(CROSSED, [])).filter((e) => e.from !== "src/leak/steal.ts")).toEqual([]);
+    expect(await graph({ installationId: REPO.installationId, repositoryId: 20 }, [])).toEqual([]);
+
+    expect(await findImports(db, REPO, ["src/leak/steal.ts"])).toEqual([]);
+    expect(await findImports(db, REPO, ["src/pricing/discount.ts"])).not.toEqual([]);
+    expect(
+      await findImports(db, { installationId: 2, repositoryId: REPO.repositoryId }, [
+        "src/pricing/discount.ts",
+      ]),
+    ).toEqual([]);
   });
 
   it("ranks tests, fixtures and the diff's own file below definitions and callers", async () => {
