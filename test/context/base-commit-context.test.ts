@@ -12,6 +12,7 @@ import { createCodeContextProvider } from "../../src/context/create-code-context
 import { FakeGitHub } from "../helpers/fake-github.ts";
 import { makeTarball } from "../helpers/make-tarball.ts";
 import { TestOctokit } from "../helpers/revue-harness.ts";
+import { reviewScope } from "../helpers/review-scope.ts";
 import { silentLogger } from "../helpers/silent-logger.ts";
 import { backends, createTestDatabase } from "../helpers/test-database.ts";
 
@@ -80,17 +81,12 @@ describe.each(backends)("context at the pull request's base on %s", (backend) =>
         chunkFile: (path, text) => chunkSource(path, text),
       },
     })(
-      {
-        ...REPO,
+      reviewScope(REPO, cartDiff(), {
         owner: github.owner,
         repo: github.repo,
-        pullNumber: 1,
-        author: "a",
         baseSha,
         headSha: "c".repeat(40),
-        files: cartDiff(),
-        log,
-      },
+      }),
       4000,
     );
 

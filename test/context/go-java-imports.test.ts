@@ -7,6 +7,7 @@ import type { FileDiff } from "../../src/diff/format-diff.ts";
 import { parsePatch } from "../../src/diff/parse-patch.ts";
 import { createCodeContextProvider } from "../../src/context/create-code-context-provider.ts";
 import { makeTarball, type TarEntry } from "../helpers/make-tarball.ts";
+import { reviewScope } from "../helpers/review-scope.ts";
 import { silentLogger } from "../helpers/silent-logger.ts";
 import { backends, createTestDatabase } from "../helpers/test-database.ts";
 
@@ -76,17 +77,7 @@ describe.each(backends)("Go and Java imports on %s", (backend) => {
 
   const contextFor = (files: FileDiff[]) =>
     createCodeContextProvider({ db: handle.db, embedder: createLocalEmbedder() })(
-      {
-        ...REPO,
-        owner: "o",
-        repo: "r",
-        pullNumber: 1,
-        author: "a",
-        baseSha: "abc",
-        headSha: "h",
-        files,
-        log,
-      },
+      reviewScope(REPO, files, { baseSha: "abc" }),
       4000,
     );
 

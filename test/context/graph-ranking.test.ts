@@ -17,6 +17,7 @@ import {
 } from "../../src/code-index/read-file-graph.ts";
 import { findImports } from "../../src/code-index/search-imports.ts";
 import { makeTarball, type TarEntry } from "../helpers/make-tarball.ts";
+import { reviewScope } from "../helpers/review-scope.ts";
 import { silentLogger } from "../helpers/silent-logger.ts";
 import { backends, createTestDatabase } from "../helpers/test-database.ts";
 
@@ -107,20 +108,7 @@ describe.each(backends)("graph ranking and callers on %s", (backend) => {
 
   it("puts the caller of a changed export, in another file, in the prompt with its reason", async () => {
     const provider = createCodeContextProvider({ db: handle.db, embedder: createLocalEmbedder() });
-    const context = await provider(
-      {
-        ...REPO,
-        owner: "o",
-        repo: "r",
-        pullNumber: 1,
-        author: "a",
-        baseSha: "abc",
-        headSha: "h",
-        files: discountDiff(),
-        log,
-      },
-      4000,
-    );
+    const context = await provider(reviewScope(REPO, discountDiff(), { baseSha: "abc" }), 4000);
     expect(context.text).toContain(
       "### src/cart/checkout.ts:3-6 — caller of `applyDiscount` (src/pricing/discount.ts:3)",
     );

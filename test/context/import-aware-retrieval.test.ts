@@ -7,6 +7,7 @@ import type { FileDiff } from "../../src/diff/format-diff.ts";
 import { parsePatch } from "../../src/diff/parse-patch.ts";
 import { createCodeContextProvider } from "../../src/context/create-code-context-provider.ts";
 import { makeTarball, type TarEntry } from "../helpers/make-tarball.ts";
+import { reviewScope } from "../helpers/review-scope.ts";
 import { silentLogger } from "../helpers/silent-logger.ts";
 import { backends, createTestDatabase } from "../helpers/test-database.ts";
 
@@ -99,20 +100,7 @@ describe.each(backends)("import-aware retrieval on %s", (backend) => {
 
   const contextFor = async (files: FileDiff[]) => {
     const provider = createCodeContextProvider({ db: handle.db, embedder: createLocalEmbedder() });
-    return provider(
-      {
-        ...REPO,
-        owner: "o",
-        repo: "r",
-        pullNumber: 1,
-        author: "a",
-        baseSha: "b",
-        headSha: "h",
-        files,
-        log,
-      },
-      4000,
-    );
+    return provider(reviewScope(REPO, files), 4000);
   };
 
   it("records imports with the files they resolve to: relative, barrel, tsconfig paths", async () => {

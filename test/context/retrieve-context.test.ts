@@ -11,6 +11,7 @@ import {
 } from "../../src/context/create-code-context-provider.ts";
 import { readDiffNames } from "../../src/context/read-diff-names.ts";
 import { makeTarball, type TarEntry } from "../helpers/make-tarball.ts";
+import { reviewScope } from "../helpers/review-scope.ts";
 import { silentLogger } from "../helpers/silent-logger.ts";
 import { backends, createTestDatabase } from "../helpers/test-database.ts";
 import { countingEmbedder, fixtureEntries } from "../indexing/fixture-repository.ts";
@@ -153,17 +154,9 @@ describe.each(backends)("codebase retrieval on %s", (backend) => {
     ];
     const provider = createCodeContextProvider({ db: handle.db, embedder: createLocalEmbedder() });
     const context = await provider(
-      {
-        ...REPO,
-        owner: "o",
-        repo: "r",
-        pullNumber: 1,
-        author: "a",
-        baseSha: "b",
-        headSha: "h",
-        files: [{ path: "src/all.ts", status: "added", hunks: parsePatch(added.join("\n")) }],
-        log,
-      },
+      reviewScope(REPO, [
+        { path: "src/all.ts", status: "added", hunks: parsePatch(added.join("\n")) },
+      ]),
       15_000,
     );
     for (const name of helpers) expect(context.files, name).toContain(`src/helpers/${name}.ts`);
@@ -206,17 +199,7 @@ describe.each(backends)("codebase retrieval on %s", (backend) => {
   it("fills the review's context slot within the budget, listing the files used", async () => {
     await index(db, REPO, fixtureEntries());
     const provider = createCodeContextProvider({ db: handle.db, embedder: createLocalEmbedder() });
-    const scope = {
-      ...REPO,
-      owner: "o",
-      repo: "r",
-      pullNumber: 1,
-      author: "a",
-      baseSha: "b",
-      headSha: "h",
-      files: mathDiff(),
-      log,
-    };
+    const scope = reviewScope(REPO, mathDiff());
     const context = await provider(scope, 2_000);
     // Each block says why it is there.
     expect(context.text).toMatch(/^### src\/\S+:\d+-\d+ — .+\n```\n/);
