@@ -18,6 +18,7 @@ import { dirname, isAbsolute, join, normalize, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { crc32 } from "node:zlib";
 import { installedVersion } from "./installed-version.ts";
+import { FILE_MODES_MARKER } from "./restrict-file-modes.ts";
 
 /**
  * A template is a new embedded database exactly as `npm start` leaves it before its first use
@@ -47,8 +48,17 @@ export const UNPACKING_MARKER = ".revue-unpacking";
 const PG_VERSION = "PG_VERSION";
 /** A file system's own folder, which a mounted volume's root may hold; never ours to touch. */
 const LOST_AND_FOUND = "lost+found";
-/** Not part of a cluster's content: a running server's lock files, and our own marker. */
-const NOT_PACKED = new Set(["postmaster.pid", "postmaster.opts", UNPACKING_MARKER, LOST_AND_FOUND]);
+/**
+ * Not part of a cluster's content: a running server's lock files, and our own markers (a new data
+ * directory's file modes are checked once, see restrict-file-modes.ts).
+ */
+const NOT_PACKED = new Set([
+  "postmaster.pid",
+  "postmaster.opts",
+  UNPACKING_MARKER,
+  FILE_MODES_MARKER,
+  LOST_AND_FOUND,
+]);
 /** Templates of other keys unused for this long are removed when a template is written. */
 const UNUSED_TEMPLATE_DAYS = 30;
 /** Where pg_control says how the cluster was left: DBState, an int32 after two uint32 and a uint64. */
@@ -90,11 +100,14 @@ export function pgliteTemplatePath(cacheDir: string, key: string): string {
 
 /**
  * Whether a new cluster may be unpacked into, or made for a template in, `dataDir`: it holds
- * nothing but a file system's lost+found. A directory an unpack left cut short (its marker still
+ * nothing but a file system's lost+found (and a stale file-modes marker). A directory an unpack left cut short (its marker still
  * there, no PG_VERSION) is emptied first and counts as empty.
  */
 export function prepareEmptyDataDir(dataDir: string): { empty: boolean; interrupted: boolean } {
-  const entries = readdirSync(dataDir).filter((name) => name !== LOST_AND_FOUND);
+  // A file-modes marker alone is left by a cluster removed with `rm -rf data/*`: no content.
+  const entries = readdirSync(dataDir).filter(
+    (name) => name !== LOST_AND_FOUND && name !== FILE_MODES_MARKER,
+  );
   const interrupted = entries.includes(UNPACKING_MARKER) && !entries.includes(PG_VERSION);
   if (interrupted) emptyDataDir(dataDir);
   return { empty: interrupted || entries.length === 0, interrupted };
