@@ -110,6 +110,16 @@ if (isMainModule()) {
       tuned,
     );
   }
+  // After the restart above, which would lose it, and before the command is loaded (its imports
+  // are what the cache saves). Only a failure is said, and only to those who asked for debug.
+  const { enableCompileCache } = await import("./enable-compile-cache.ts");
+  const compileCache = enableCompileCache(process.env, process.cwd());
+  if (
+    compileCache.startsWith("compile cache off:") &&
+    /^(debug|trace)$/.test(process.env.LOG_LEVEL ?? "")
+  ) {
+    console.error(`revue: ${compileCache}`);
+  }
   // The command's own arguments follow it (`npm run migrate -- down`).
   process.argv.splice(2, 1);
   await import(COMMANDS[command]);

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { ConfigError } from "../config/read-config.ts";
 import { DatabaseUnavailableError } from "../db/open-database.ts";
 import { startRevue, type Role } from "../runtime/start-revue.ts";
+import { flushCompileCache } from "./enable-compile-cache.ts";
 
 /**
  * Entry point shared by `npm start` and `npm run worker`: loads `.env` (where the setup page writes
@@ -35,6 +36,8 @@ export async function runMain(role: Role): Promise<void> {
   process.on("SIGINT", () => shutdown("SIGINT"));
   try {
     await started;
+    // The code a start compiled, kept now rather than at exit, which a killed server never reaches.
+    flushCompileCache();
   } catch (error) {
     if (isReportedStartError(error)) {
       console.error(`revue: ${error.message}`);

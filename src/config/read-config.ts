@@ -3,6 +3,7 @@ import path from "node:path";
 import { getPrivateKey } from "@probot/get-private-key";
 import { z } from "zod";
 
+import { cacheDirectory } from "./cache-directory.ts";
 import { readModelConfig, type ModelConfig } from "./read-model-config.ts";
 
 export { DEFAULT_MODEL } from "./read-model-config.ts";
@@ -287,7 +288,7 @@ export function readConfig(
         : {
             kind: "pglite" as const,
             dataDir: path.resolve(cwd, e.REVUE_DATA_DIR),
-            templateCacheDir: templateCacheDir(e.REVUE_CACHE_DIR, env, cwd),
+            templateCacheDir: cacheDirectory({ ...env, REVUE_CACHE_DIR: e.REVUE_CACHE_DIR }, cwd),
           },
     ),
     workers: Object.freeze({
@@ -360,19 +361,4 @@ function readPrivateKey(
       cause: error,
     });
   }
-}
-
-/**
- * REVUE_CACHE_DIR, else the user's cache directory (XDG_CACHE_HOME, or ~/.cache) under "revue";
- * "off" (or no home to put it in) turns the cache off.
- */
-function templateCacheDir(
-  value: string | undefined,
-  env: NodeJS.ProcessEnv,
-  cwd: string,
-): string | undefined {
-  if (value === "off") return undefined;
-  if (value) return path.resolve(cwd, value);
-  const base = env.XDG_CACHE_HOME || (env.HOME ? path.join(env.HOME, ".cache") : undefined);
-  return base ? path.join(base, "revue") : undefined;
 }

@@ -18,6 +18,7 @@ import { dirname, isAbsolute, join, normalize, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { crc32 } from "node:zlib";
 import { installedVersion } from "./installed-version.ts";
+import { FILE_MODES_MARKER } from "./restrict-file-modes.ts";
 
 /**
  * A template is a new embedded database exactly as `npm start` leaves it before its first use
@@ -34,8 +35,12 @@ import { installedVersion } from "./installed-version.ts";
  * header's order.
  */
 
-/** Bump when the file's layout, or what a template holds beyond the described contents, changes. */
-const TEMPLATE_FORMAT = 2;
+/**
+ * Bump when the file's layout, or what a template holds beyond the described contents, changes.
+ * 3: taken from a cluster shut down cleanly (format 2 copied a running one, which every new data
+ * directory then had to recover from, as after a crash).
+ */
+const TEMPLATE_FORMAT = 3;
 const MAGIC = "revue-pglite-template";
 /** Written first and removed last while unpacking: a data directory holding it was cut short. */
 export const UNPACKING_MARKER = ".revue-unpacking";
@@ -43,10 +48,24 @@ export const UNPACKING_MARKER = ".revue-unpacking";
 const PG_VERSION = "PG_VERSION";
 /** A file system's own folder, which a mounted volume's root may hold; never ours to touch. */
 const LOST_AND_FOUND = "lost+found";
-/** Not part of a cluster's content: a running server's lock files, and our own marker. */
-const NOT_PACKED = new Set(["postmaster.pid", "postmaster.opts", UNPACKING_MARKER, LOST_AND_FOUND]);
+/**
+ * Not part of a cluster's content: a running server's lock files, and our own markers (a new data
+ * directory's file modes are checked once, see restrict-file-modes.ts).
+ */
+const NOT_PACKED = new Set([
+  "postmaster.pid",
+  "postmaster.opts",
+  UNPACKING_MARKER,
+  FILE_MODES_MARKER,
+  LOST_AND_FOUND,
+]);
 /** Templates of other keys unused for this long are removed when a template is written. */
 const UNUSED_TEMPLATE_DAYS = 30;
+/** Where pg_control says how the cluster was left: DBState, an int32 after two uint32 and a uint64. */
+const PG_CONTROL = "global/pg_control";
+const PG_CONTROL_STATE_OFFSET = 16;
+/** DBState's DB_SHUTDOWNED (PostgreSQL's include/catalog/pg_control.h). */
+const DB_SHUTDOWNED = 1;
 /** Bytes copied at a time. */
 const CHUNK = 1 << 20;
 
@@ -81,11 +100,14 @@ export function pgliteTemplatePath(cacheDir: string, key: string): string {
 
 /**
  * Whether a new cluster may be unpacked into, or made for a template in, `dataDir`: it holds
- * nothing but a file system's lost+found. A directory an unpack left cut short (its marker still
+ * nothing but a file system's lost+found (and a stale file-modes marker). A directory an unpack left cut short (its marker still
  * there, no PG_VERSION) is emptied first and counts as empty.
  */
 export function prepareEmptyDataDir(dataDir: string): { empty: boolean; interrupted: boolean } {
-  const entries = readdirSync(dataDir).filter((name) => name !== LOST_AND_FOUND);
+  // A file-modes marker alone is left by a cluster removed with `rm -rf data/*`: no content.
+  const entries = readdirSync(dataDir).filter(
+    (name) => name !== LOST_AND_FOUND && name !== FILE_MODES_MARKER,
+  );
   const interrupted = entries.includes(UNPACKING_MARKER) && !entries.includes(PG_VERSION);
   if (interrupted) emptyDataDir(dataDir);
   return { empty: interrupted || entries.length === 0, interrupted };
@@ -179,14 +201,18 @@ export function unpackPgliteTemplate(path: string, key: string, dataDir: string)
 }
 
 /**
- * Stores the cluster in `dataDir` as the template for `key` at `path`. The cluster must be quiet:
- * checkpointed, with no statement running (PGlite has no background writer, so its files are then
- * the whole database). Written beside its final name and renamed over it, readable by the user
- * alone: a reader never sees half a template, and of two processes writing at once the last rename
- * wins with a whole one. Then removes templates of other keys unused for 30 days. Throws when the
- * cache directory cannot be written or the cluster changes while it is read.
+ * Stores the cluster in `dataDir` as the template for `key` at `path`. The cluster must be shut
+ * down cleanly (its PGlite closed): a copy of a running one, even just checkpointed, opens with
+ * PostgreSQL's crash recovery, which made every new data directory seconds slower. Written beside
+ * its final name and renamed over it, readable by the user alone: a reader never sees half a
+ * template, and of two processes writing at once the last rename wins with a whole one. Then
+ * removes templates of other keys unused for 30 days. Throws when the cluster was not shut down
+ * cleanly, the cache directory cannot be written or the cluster changes while it is read.
  */
 export function writePgliteTemplate(path: string, key: string, dataDir: string): void {
+  if (!wasShutDownCleanly(dataDir)) {
+    throw new Error(`the cluster in ${dataDir} is running or was not shut down cleanly`);
+  }
   const cacheDir = dirname(path);
   mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
   const entries = clusterEntries(dataDir);
@@ -210,6 +236,19 @@ export function writePgliteTemplate(path: string, key: string, dataDir: string):
     rmSync(partial, { force: true });
   }
   pruneUnusedTemplates(cacheDir, path);
+}
+
+/**
+ * Whether the cluster in `dataDir` was shut down cleanly, as its pg_control says: then it opens
+ * without recovery. False for a running cluster, one left by a crash, and one with no pg_control.
+ */
+export function wasShutDownCleanly(dataDir: string): boolean {
+  try {
+    const control = readFileSync(join(dataDir, PG_CONTROL));
+    return control.readInt32LE(PG_CONTROL_STATE_OFFSET) === DB_SHUTDOWNED;
+  } catch {
+    return false;
+  }
 }
 
 /** The folders and files in `dataDir` to keep, parents before children and PG_VERSION last. */

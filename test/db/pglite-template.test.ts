@@ -25,6 +25,9 @@ import {
   pgliteTemplateKey,
   pgliteTemplatePath,
   UNPACKING_MARKER,
+  unpackPgliteTemplate,
+  wasShutDownCleanly,
+  writePgliteTemplate,
 } from "../../src/db/pglite-template.ts";
 
 /**
@@ -140,6 +143,25 @@ it("makes the first new database by initdb and its contents, then copies the nex
   expect(await again.label()).toEqual(["A", "written"]);
   expect(sharedWritable(data("two"))).toEqual([]);
   expect(existsSync(join(data("two"), UNPACKING_MARKER))).toBe(false);
+});
+
+it("holds a cluster shut down cleanly, so that a copy opens without crash recovery", async () => {
+  const { cache, data } = place("clean");
+  mkdirSync(data(), { mode: 0o700 });
+  expect(unpackPgliteTemplate(pgliteTemplatePath(cache, keyOf("A")), keyOf("A"), data())).toBe(
+    true,
+  );
+  // What PostgreSQL reads at open: anything but "shut down" makes it replay the WAL first.
+  expect(wasShutDownCleanly(data())).toBe(true);
+  const opened = await open(data(), cache, contents("A"));
+  expect(await opened.label()).toEqual(["A"]);
+  expect(wasShutDownCleanly(data())).toBe(false); // running now
+
+  // And a running cluster is never taken for a template.
+  expect(() => writePgliteTemplate(join(cache, "running"), keyOf("A"), data())).toThrow(
+    `the cluster in ${data()} is running or was not shut down cleanly`,
+  );
+  expect(existsSync(join(cache, "running"))).toBe(false);
 });
 
 it("does not use a template made for other contents, and replaces it", async () => {
