@@ -12,6 +12,7 @@ import * as evalRuns from "./20261213T1200_eval_runs.ts";
 import * as dashboard from "./20261214T1000_dashboard.ts";
 import * as dashboardSessions from "./20261214T1100_dashboard_sessions.ts";
 import * as reviewDailyRollup from "./20261217T1000_review_daily_rollup.ts";
+import * as codeIndexWriteCost from "./20261218T1000_code_index_write_cost.ts";
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that a bundled
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   "20261214T1000_dashboard": dashboard,
   "20261214T1100_dashboard_sessions": dashboardSessions,
   "20261217T1000_review_daily_rollup": reviewDailyRollup,
+  "20261218T1000_code_index_write_cost": codeIndexWriteCost,
 };

@@ -153,10 +153,11 @@ export async function writeFiles(
   }
   const { installationId, repositoryId } = scope;
   await db.transaction().execute(async (trx) => {
+    await commitWithoutWaitingForDisk(trx);
     await deleteFileRows(trx, scope, files.map((file) => file.path).filter(mayBeStored));
     // Ids are drawn before the insert so that symbols can name their chunk in the same statement;
-    // MATERIALIZED so each chunk draws exactly one. Symbols' foreign key is checked at the end of
-    // the statement, when the chunks are in.
+    // MATERIALIZED so each chunk draws exactly one. (No foreign key checks them: migration
+    // 20261218T1000_code_index_write_cost.)
     await sql`
       WITH chunk AS MATERIALIZED (
         SELECT nextval(pg_get_serial_sequence('code_chunks', 'id')) AS id, c.*
@@ -212,14 +213,41 @@ export async function removeFiles(
   paths: string[],
 ): Promise<void> {
   if (paths.length === 0) return;
-  await db.transaction().execute((trx) => deleteFileRows(trx, scope, paths));
+  await db.transaction().execute(async (trx) => {
+    await commitWithoutWaitingForDisk(trx);
+    await deleteFileRows(trx, scope, paths);
+  });
+}
+
+/**
+ * Lets the transaction's commit return before its WAL reaches the disk (`synchronous_commit`
+ * off, this transaction only), saving a flush wait per batch. A server crash can then lose the
+ * last batches committed, whole (never part of one), and nothing else: an index run ends with
+ * writeIndexState, whose commit waits for the disk and so for every batch before it. A run cut
+ * short by the crash never reached it; its job fails and is run again, which rewrites what is
+ * missing (files are compared by content hash with what the index holds).
+ */
+async function commitWithoutWaitingForDisk(trx: CodeIndexDatabase): Promise<void> {
+  await sql`SET LOCAL synchronous_commit = off`.execute(trx);
 }
 
 async function deleteFileRows(db: CodeIndexDatabase, scope: RepositoryScope, paths: string[]) {
   if (paths.length === 0) return;
   for (let start = 0; start < paths.length; start += 1000) {
     const slice = paths.slice(start, start + 1000);
-    // Chunks and imports before the files they belong to.
+    // Symbols before their chunks (no foreign key cascades to them), chunks and imports before
+    // the files they belong to.
+    await db
+      .deleteFrom("code_symbols")
+      .where("chunk_id", "in", (eb) =>
+        eb
+          .selectFrom("code_chunks")
+          .select("id")
+          .where("installation_id", "=", scope.installationId)
+          .where("repository_id", "=", scope.repositoryId)
+          .where("path", "in", slice),
+      )
+      .execute();
     for (const table of ["code_chunks", "code_imports", "code_files"] as const) {
       await db
         .deleteFrom(table)
@@ -331,7 +359,7 @@ export async function writeIndexState(
 
 /**
  * Drops the index of some repositories of an installation, or of all its repositories (the App was
- * removed from them, so Revue must no longer hold their code). Chunks take their symbols along.
+ * removed from them, so Revue must no longer hold their code).
  */
 export async function dropCodeIndex(
   db: CodeIndexDatabase,
@@ -340,7 +368,13 @@ export async function dropCodeIndex(
 ): Promise<void> {
   if (repositoryIds?.length === 0) return;
   await db.transaction().execute(async (trx) => {
-    for (const table of ["code_chunks", "code_imports", "code_files", "code_indexes"] as const) {
+    for (const table of [
+      "code_symbols",
+      "code_chunks",
+      "code_imports",
+      "code_files",
+      "code_indexes",
+    ] as const) {
       let query = trx.deleteFrom(table).where("installation_id", "=", installationId);
       if (repositoryIds) query = query.where("repository_id", "in", repositoryIds);
       await query.execute();

@@ -48,7 +48,10 @@ describe.each(backends)("drop-code-index job on %s", (backend) => {
       { log, jobId: "job-1", retryCount: 0, signal: new AbortController().signal },
     );
 
-  /** installation#repository of every repository that still has an index state, files, chunks or imports. */
+  /**
+   * installation#repository of every repository that still has an index state, files, chunks,
+   * symbols or imports. Symbols are deleted by the drop itself: no foreign key cascades to them.
+   */
   async function indexed(): Promise<Record<string, string[]>> {
     const db = codeIndexDatabase(handle.db);
     const keys = (rows: { installation_id: number; repository_id: number }[]) =>
@@ -58,10 +61,17 @@ describe.each(backends)("drop-code-index job on %s", (backend) => {
       indexes: keys(await db.selectFrom("code_indexes").select(columns).execute()),
       files: keys(await db.selectFrom("code_files").select(columns).execute()),
       chunks: keys(await db.selectFrom("code_chunks").select(columns).execute()),
+      symbols: keys(await db.selectFrom("code_symbols").select(columns).execute()),
       imports: keys(await db.selectFrom("code_imports").select(columns).execute()),
     };
   }
-  const all = (...keys: string[]) => ({ indexes: keys, files: keys, chunks: keys, imports: keys });
+  const all = (...keys: string[]) => ({
+    indexes: keys,
+    files: keys,
+    chunks: keys,
+    symbols: keys,
+    imports: keys,
+  });
 
   it("starts from three indexed repositories", async () => {
     expect(await indexed()).toEqual(all("7#101", "7#102", "8#201"));

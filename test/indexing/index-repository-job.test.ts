@@ -183,6 +183,14 @@ describe.each(backends)("index-repository job on %s", (backend) => {
       .where("path", "in", ["src/checkout.ts", "billing/invoice.py"])
       .execute();
     expect(rows).toEqual([]);
+    // The symbols of replaced and removed chunks went with them (no foreign key cascades).
+    const strays = await codeIndexDatabase(handle.db)
+      .selectFrom("code_symbols as s")
+      .leftJoin("code_chunks as c", "c.id", "s.chunk_id")
+      .select("s.name")
+      .where("c.id", "is", null)
+      .execute();
+    expect(strays).toEqual([]);
   });
 
   it("re-embeds everything when the embedding model changes, never mixing vector spaces", async () => {
