@@ -41,6 +41,20 @@ describe("Node's compile cache, turned on by the launcher", () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  it("writes nothing for a server on PostgreSQL (DATABASE_URL in the environment or .env)", () => {
+    const { cwd, code } = launch({
+      REVUE_CACHE_DIR: "cache",
+      DATABASE_URL: "postgres://nobody@127.0.0.1:9/none",
+    });
+    expect(code).toBe(2);
+    expect(existsSync(path.join(cwd, "cache"))).toBe(false);
+
+    const dotenv = mkdtempSync(path.join(tmpdir(), "revue-cc-"));
+    writeFileSync(path.join(dotenv, ".env"), "DATABASE_URL=postgres://nobody@127.0.0.1:9/none\n");
+    launch({ REVUE_CACHE_DIR: "cache" }, dotenv);
+    expect(existsSync(path.join(dotenv, "cache"))).toBe(false);
+  });
+
   it("finds the cache directory in .env, as the commands do, and under ~/.cache without one", () => {
     const cwd = mkdtempSync(path.join(tmpdir(), "revue-cc-"));
     writeFileSync(path.join(cwd, ".env"), "REVUE_CACHE_DIR=from-dotenv\n");
