@@ -13,6 +13,7 @@ import * as dashboard from "./20261214T1000_dashboard.ts";
 import * as dashboardSessions from "./20261214T1100_dashboard_sessions.ts";
 import * as reviewDailyRollup from "./20261217T1000_review_daily_rollup.ts";
 import * as codeIndexWriteCost from "./20261218T1000_code_index_write_cost.ts";
+import * as codeIndexTenantKeys from "./20261218T1100_code_index_tenant_keys.ts";
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so that a bundled
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   "20261214T1100_dashboard_sessions": dashboardSessions,
   "20261217T1000_review_daily_rollup": reviewDailyRollup,
   "20261218T1000_code_index_write_cost": codeIndexWriteCost,
+  "20261218T1100_code_index_tenant_keys": codeIndexTenantKeys,
 };

@@ -352,7 +352,7 @@ export async function writeIndexState(
       installation_id: scope.installationId,
       ...values,
     })
-    .onConflict((oc) => oc.column("repository_id").doUpdateSet(values))
+    .onConflict((oc) => oc.columns(["installation_id", "repository_id"]).doUpdateSet(values))
     .execute();
   return counts;
 }
