@@ -15,6 +15,23 @@ describe("the first start, as a new user sees it", () => {
     running = undefined;
   });
   const fresh = () => mkdtempSync(path.join(tmpdir(), "revue-first-"));
+  /** `npm start` with App credentials (no model key) in a new directory, on a free port. */
+  const startWithApp = async () => {
+    const dir = fresh();
+    return runRevue("start.ts", {
+      cwd: dir,
+      env: {
+        HOST: "127.0.0.1",
+        // Not "0": Probot reads it as its default, 3000, which other tests use too.
+        PORT: String(await freePort()),
+        LOG_LEVEL: "info",
+        APP_ID: "1",
+        PRIVATE_KEY: testPrivateKey(),
+        WEBHOOK_SECRET: "a-secret-for-this-test",
+        REVUE_DATA_DIR: path.join(dir, "data"),
+      },
+    });
+  };
 
   it("names the address to open, answers /health and /ready in setup mode, and logs no line per page", async () => {
     running = runRevue("start.ts", {
@@ -45,19 +62,7 @@ describe("the first start, as a new user sees it", () => {
   });
 
   it("warns at start when there is no model key, and says where webhooks go", async () => {
-    const dir = fresh();
-    running = runRevue("start.ts", {
-      cwd: dir,
-      env: {
-        HOST: "127.0.0.1",
-        PORT: "0",
-        LOG_LEVEL: "info",
-        APP_ID: "1",
-        PRIVATE_KEY: testPrivateKey(),
-        WEBHOOK_SECRET: "a-secret-for-this-test",
-        REVUE_DATA_DIR: path.join(dir, "data"),
-      },
-    });
+    running = await startWithApp();
     const port = await running.waitForPort(60_000);
     await running.waitFor((l) => String(l.msg).startsWith("ANTHROPIC_API_KEY is not set"), 60_000);
     await running.waitFor(
@@ -69,19 +74,7 @@ describe("the first start, as a new user sees it", () => {
   }, 90_000);
 
   it("drains and exits 0 on a SIGTERM that comes while the database is still being opened", async () => {
-    const dir = fresh();
-    running = runRevue("start.ts", {
-      cwd: dir,
-      env: {
-        HOST: "127.0.0.1",
-        PORT: String(await freePort()),
-        LOG_LEVEL: "info",
-        APP_ID: "1",
-        PRIVATE_KEY: testPrivateKey(),
-        WEBHOOK_SECRET: "a-secret-for-this-test",
-        REVUE_DATA_DIR: path.join(dir, "data"),
-      },
-    });
+    running = await startWithApp();
     // The server listens before the new embedded database exists (seconds): a SIGTERM now is an
     // operator stopping a start, and must not kill the process with the signal's default action.
     await running.waitFor((l) => String(l.msg).includes("opening the database"), 60_000);
