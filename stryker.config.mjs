@@ -46,6 +46,9 @@ export default {
     "src/review/post-review.ts",
     "src/safety/**/*.ts",
     "src/code-index/search-code-index.ts",
+    // The code graph and the recorded imports read by the review's context: the same tenant filters.
+    "src/code-index/read-file-graph.ts",
+    "src/code-index/search-imports.ts",
   ],
   incremental: true,
   incrementalFile: "reports/stryker-incremental.json",
