@@ -1,7 +1,8 @@
 import type { JobHandler, JobName } from "../queue/jobs.ts";
 import { createRedeliveryJobHandler } from "../recovery/redelivery-job-handler.ts";
 import { createCloseOrphansJobHandler } from "../review/close-orphan-reviews.ts";
-import type { createFeatureJobHandlers, FeatureJobName } from "./create-feature-job-handlers.ts";
+import { loadOnce } from "../model/load-once.ts";
+import type { FeatureJobName } from "./create-feature-job-handlers.ts";
 import type { WorkerDependencies } from "./worker-dependencies.ts";
 
 // Tests and the Lambda worker type their dependencies with this.
@@ -17,15 +18,15 @@ export type { WorkerDependencies } from "./worker-dependencies.ts";
  */
 export function createJobHandlers(deps: WorkerDependencies): { [N in JobName]: JobHandler<N> } {
   const { db, probot, now } = deps;
-  let features: Promise<ReturnType<typeof createFeatureJobHandlers>> | undefined;
+  const features = loadOnce(() =>
+    import("./create-feature-job-handlers.ts").then((feature) =>
+      feature.createFeatureJobHandlers(deps),
+    ),
+  );
   const atFirstJob =
     <N extends FeatureJobName>(name: N): JobHandler<N> =>
-    async (payload, context) => {
-      features ??= import("./create-feature-job-handlers.ts").then((feature) =>
-        feature.createFeatureJobHandlers(deps),
-      );
-      return (await features)[name](payload, context);
-    };
+    async (payload, context) =>
+      (await features())[name](payload, context);
   return {
     "review-pull-request": atFirstJob("review-pull-request"),
     "memory-command": atFirstJob("memory-command"),
