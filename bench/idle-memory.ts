@@ -16,13 +16,13 @@
 // Run: node bench/idle-memory.ts [rounds] [idleSeconds]
 // (BENCH_DATABASE_URL or TEST_DATABASE_URL adds the PostgreSQL backend, on a new database made for
 // the run and dropped after it.)
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { spawnRevue, type SpawnedRevue } from "../test/helpers/spawn-revue.ts";
 import { testPrivateKey } from "../test/helpers/test-keys.ts";
-import { percentile, report, residentMiB, serverUrl } from "./lib.ts";
+import { percentile, processCpuMs, report, residentMiB, serverUrl } from "./lib.ts";
 
 const rounds = Number(process.argv[2] ?? 3);
 const idleSeconds = Number(process.argv[3] ?? 180);
@@ -50,12 +50,6 @@ type Target = {
   loads: number[];
 };
 
-/** CPU time the process has used, in ms (utime + stime from /proc, in clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function measure(target: Target): Promise<void> {
@@ -69,7 +63,7 @@ async function measure(target: Target): Promise<void> {
   let settled: number | undefined;
   let settledAfterMs = Number.NaN;
   while (performance.now() - ready < SETTLE_LIMIT_MS) {
-    const now = { at: performance.now(), cpu: cpuMs(pid) };
+    const now = { at: performance.now(), cpu: processCpuMs(pid) };
     window.push(now);
     while (window.length > 1 && now.at - window[0]!.at > SETTLE_WINDOW_MS) window.shift();
     const first = window[0]!;

@@ -4,6 +4,9 @@
 // each backend, bare, ...) for `rounds` rounds, so a noisy neighbour slows all of them alike; the
 // figures are medians over the rounds, with the load average beside them. After the run, the
 // deliveries each Revue answered 2xx are counted in its database: the two counts must be equal.
+// The CPU each delivery cost is given too, split between the server, the local PostgreSQL's
+// processes and the load generator (this process), from /proc: on a machine whose cores all three
+// share, it is what bounds the requests per second once the cores are busy.
 // Run: node bench/webhook-intake.ts [requests per load] [connections, comma-separated] [rounds]
 // (BENCH_DATABASE_URL or TEST_DATABASE_URL adds the PostgreSQL backend; BENCH_BACKENDS=pglite or
 // =postgres keeps one.)
@@ -17,7 +20,7 @@ import { createPglite } from "../src/db/open-database.ts";
 import { spawnRevue, type SpawnedRevue } from "../test/helpers/spawn-revue.ts";
 import { testPrivateKey } from "../test/helpers/test-keys.ts";
 import { pullRequestOpened } from "../test/helpers/fixtures.ts";
-import { percentile, report, serverUrl } from "./lib.ts";
+import { percentile, postgresCpuMs, processCpuMs, report, serverUrl } from "./lib.ts";
 
 const perLoad = Number(process.argv[2] ?? 1500);
 const connectionCounts = (process.argv[3] ?? "10,50").split(",").map(Number);
@@ -51,6 +54,8 @@ type Target = {
   sent: number;
   rps: Record<number, number[]>;
   p99: Record<number, number[]>;
+  /** CPU ms spent on the measured loads, per connection count, and the deliveries they sent. */
+  cpu: Record<number, { server: number; postgres: number; generator: number; deliveries: number }>;
   count?: () => Promise<number>;
   /** The working directory of an embedded (PGlite) Revue: its data directory is `data` in it. */
   cwd?: string;
@@ -75,6 +80,11 @@ async function load(target: Target, connections: number, count: number) {
   const latencies: number[] = [];
   let next = 0;
   let failures = 0;
+  const cpuBefore = {
+    server: processCpuMs(target.server.child.pid!),
+    postgres: postgresCpuMs(),
+    generator: process.cpuUsage(),
+  };
   const started = performance.now();
   await Promise.all(
     Array.from({ length: connections }, async () => {
@@ -91,7 +101,13 @@ async function load(target: Target, connections: number, count: number) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { rps: count / seconds, p99: percentile(latencies, 99), failures };
+  const generator = process.cpuUsage(cpuBefore.generator);
+  const cpu = {
+    server: processCpuMs(target.server.child.pid!) - cpuBefore.server,
+    postgres: postgresCpuMs() - cpuBefore.postgres,
+    generator: (generator.user + generator.system) / 1000,
+  };
+  return { rps: count / seconds, p99: percentile(latencies, 99), failures, cpu };
 }
 
 /**
@@ -128,7 +144,7 @@ const median = (values: number[]) => percentile(values, 50);
 const targets: Target[] = [];
 const bare = await spawnRevue(env, { script: "bench/bare-probot.ts" });
 await waitForPort(bare.url);
-targets.push({ label: "bare", server: bare, ok: 0, sent: 0, rps: {}, p99: {} });
+targets.push({ label: "bare", server: bare, ok: 0, sent: 0, rps: {}, p99: {}, cpu: {} });
 
 const wanted = process.env.BENCH_BACKENDS?.split(",") ?? ["pglite", "postgres"];
 let pgAdmin: pg.Client | undefined;
@@ -150,6 +166,7 @@ if (wanted.includes("postgres") && serverUrl()) {
     sent: 0,
     rps: {},
     p99: {},
+    cpu: {},
     count: async () => {
       const client = new pg.Client({ connectionString: url.toString() });
       await client.connect();
@@ -166,14 +183,18 @@ if (wanted.includes("pglite")) {
   const cwd = mkdtempSync(path.join(tmpdir(), "revue-bench-"));
   const server = await spawnRevue(env, { cwd });
   await server.ready(180_000);
-  targets.push({ label: "pglite", server, ok: 0, sent: 0, rps: {}, p99: {}, cwd });
+  targets.push({ label: "pglite", server, ok: 0, sent: 0, rps: {}, p99: {}, cpu: {}, cwd });
 }
 
 console.log(
   `webhook intake: ${perLoad} signed pull_request deliveries per load, ${connectionCounts.join(" and ")} connections, ${rounds} interleaved rounds, loopback, targets ${targets.map((t) => t.label).join(", ")}`,
 );
-// Warm-up (JIT, pools, the queue's caches): not measured.
-for (const target of targets) await load(target, 10, 200);
+// Warm-up (JIT, pools, the queue's caches), not measured: at each connection count, as long as
+// a measured load. With 200 deliveries, bare Probot's first rounds ran at half its later speed
+// (its code was not yet optimised), which flattered every ratio taken against them.
+for (const connections of connectionCounts) {
+  for (const target of targets) await load(target, connections, perLoad);
+}
 
 const loads: number[] = [];
 for (const connections of connectionCounts) {
@@ -184,6 +205,16 @@ for (const connections of connectionCounts) {
       const measured = await load(target, connections, perLoad);
       (target.rps[connections] ??= []).push(measured.rps);
       (target.p99[connections] ??= []).push(measured.p99);
+      const cpu = (target.cpu[connections] ??= {
+        server: 0,
+        postgres: 0,
+        generator: 0,
+        deliveries: 0,
+      });
+      cpu.server += measured.cpu.server;
+      cpu.postgres += measured.cpu.postgres;
+      cpu.generator += measured.cpu.generator;
+      cpu.deliveries += perLoad;
       if (measured.failures) console.log(`  ${target.label}: ${measured.failures} non-2xx answers`);
     }
     loads.push(loadavg()[0]!);
@@ -203,6 +234,12 @@ for (const connections of connectionCounts) {
         (target.label === "bare"
           ? ""
           : `, x${(median(rps) / baseline).toFixed(2)} of bare Probot (per round: ${ratios.map((r) => r.toFixed(2)).join(", ")})`),
+    );
+    const cpu = target.cpu[connections]!;
+    const perDelivery = (ms: number) => `${(ms / cpu.deliveries).toFixed(3)} ms`;
+    report(
+      `${target.label}, ${connections} connections, CPU per delivery`,
+      `server ${perDelivery(cpu.server)}, PostgreSQL ${perDelivery(cpu.postgres)}, load generator ${perDelivery(cpu.generator)}`,
     );
   }
 }

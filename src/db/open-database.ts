@@ -27,6 +27,11 @@ export type DatabaseHandle = {
   pglite: PGlite | undefined;
   /** Set for a server: pg-boss opens its own small pool to it. */
   connectionString: string | undefined;
+  /**
+   * Set for a server: the pool kysely runs on, for the hot path that prepares its statements
+   * (webhook intake, record-and-enqueue-batch.ts). Everything else goes through `db`.
+   */
+  pool: pg.Pool | undefined;
   /** The schema Revue's tables live in (tests give each their own). */
   schema: string;
   close(): Promise<void>;
@@ -204,6 +209,7 @@ export async function openPglite(pglite: PGlite, schema = "public"): Promise<Dat
     kind: "pglite",
     pglite,
     connectionString: undefined,
+    pool: undefined,
     schema,
     close: async () => {
       await db.destroy();
@@ -261,6 +267,7 @@ async function openPostgres(
     kind: "postgres",
     pglite: undefined,
     connectionString: database.url,
+    pool,
     schema,
     close: async () => {
       await db.destroy();

@@ -1,3 +1,4 @@
+import type pg from "pg";
 import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import type { Database } from "../db/open-database.ts";
@@ -48,7 +49,7 @@ type Pending = {
  * own request and the others are answered as if there had been no batch.
  */
 export function createGroupCommitIntake(
-  deps: { db: Database; boss: PgBoss; log: Logger },
+  deps: { db: Database; boss: PgBoss; log: Logger; pool?: pg.Pool | undefined },
   options: GroupCommitOptions,
 ): GroupCommitIntake {
   const maxBatch = options.maxBatch ?? MAX_BATCH;

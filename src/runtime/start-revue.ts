@@ -129,7 +129,7 @@ export async function startRevue(options: StartOptions = {}): Promise<Revue> {
   let intake: GroupCommitIntake | undefined;
   if (server && appDependencies) {
     intake = createGroupCommitIntake(
-      { db: database.db, boss, log },
+      { db: database.db, boss, log, pool: database.pool },
       // PGlite has one connection: a second batch would only wait for it.
       { batchMs: config.intake.batchMs, maxInFlight: database.kind === "pglite" ? 1 : 2 },
     );

@@ -51,7 +51,10 @@ describe.each(backends)("the group-commit intake on %s", (backend) => {
   });
 
   const intakeWith = (options: GroupCommitOptions) => {
-    const intake = createGroupCommitIntake({ db: handle.db, boss, log }, options);
+    const intake = createGroupCommitIntake(
+      { db: handle.db, boss, log, pool: handle.pool },
+      options,
+    );
     closeIntake = intake.close;
     return intake;
   };

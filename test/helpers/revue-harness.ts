@@ -91,7 +91,7 @@ export async function createHarness(
   const probot = createTestProbot(log);
   // Deliveries are stored as `npm start` stores them: in batches (group commit).
   const intake = createGroupCommitIntake(
-    { db: db.db, boss, log },
+    { db: db.db, boss, log, pool: db.pool },
     { batchMs: config.intake.batchMs, maxInFlight: db.kind === "pglite" ? 1 : 2 },
   );
   const middleware = await createNodeMiddleware(
