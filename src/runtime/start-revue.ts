@@ -15,6 +15,7 @@ import { serveMetrics } from "../app/serve-metrics.ts";
 import { browserUrl, startSetupServer } from "../setup/start-setup-server.ts";
 import { buildRuntime, type Runtime } from "./build-runtime.ts";
 import { createProbotClass } from "./create-probot-class.ts";
+import { collectStartGarbage } from "./collect-start-garbage.ts";
 import { createLogger } from "./create-logger.ts";
 import { startWorkers, type WorkerDependencies } from "./start-workers.ts";
 
@@ -148,6 +149,12 @@ export async function startRevue(options: StartOptions = {}): Promise<Revue> {
     }
     stopWorkers = await startWorkers({ ...runtime.workerDependencies, ...options.workerOverrides });
   }
+  const collected = collectStartGarbage();
+  if (collected) {
+    log.debug(
+      `the start's garbage collected: V8 heap ${mib(collected.usedBefore)} → ${mib(collected.usedAfter)} MiB in ${collected.ms.toFixed(0)} ms`,
+    );
+  }
   // A workers-only process has no web server: METRICS_PORT gives it a /metrics of its own.
   const metricsServer =
     role === "worker" && config.metrics.port !== undefined
@@ -179,3 +186,5 @@ export async function startRevue(options: StartOptions = {}): Promise<Revue> {
 
   return { config, server, database, boss, setupMode: false, metrics, stop };
 }
+
+const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
