@@ -39,7 +39,7 @@ export async function startSetupServer(options: {
     // Probot needs an App to start its server; in setup mode it never authenticates (probot#1512).
     Probot: Probot.defaults({ appId: 1, privateKey: "unused in setup mode", log }),
   });
-  // The port is known once listening (PORT=0 picks one).
+  // The port the server listens on, once it does (Probot's server reads PORT=0 as 3000).
   let port = config.http.port;
   server.addHandler(setupHealthRoutes(() => port));
   server.addHandler(

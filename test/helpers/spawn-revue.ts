@@ -26,6 +26,15 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * A process with App credentials and no stand-in GitHub of its own would call api.github.com (its
+ * workers list the App's deliveries at start): GitHub at a closed loopback port instead, so
+ * nothing calls out and the call fails at once.
+ */
+export function unreachableGitHub(env: Record<string, string>): Record<string, string> {
+  return env.APP_ID && !env.GHE_HOST ? { GHE_HOST: "127.0.0.1:9", GHE_PROTOCOL: "http" } : {};
+}
+
+/**
  * Starts Revue as the Docker image does (`node src/bin/start.ts`, or another entry point with its
  * `args`: `src/bin/revue.mjs` and `start` for exactly `npm start`), in its own working directory so
  * no developer `.env` leaks in, with only the given environment.
@@ -48,6 +57,7 @@ export async function spawnRevue(
       // New data directories come from a template cached here, never in the developer's ~/.cache.
       REVUE_CACHE_DIR: path.join(tmpdir(), "revue-test-cache"),
       LOG_LEVEL: "info",
+      ...unreachableGitHub(env),
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

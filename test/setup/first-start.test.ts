@@ -36,7 +36,12 @@ describe("the first start, as a new user sees it", () => {
   it("names the address to open, answers /health and /ready in setup mode, and logs no line per page", async () => {
     running = runRevue("start.ts", {
       cwd: fresh(),
-      env: { HOST: "0.0.0.0", PORT: "0", NO_SMEE_SETUP: "true", LOG_LEVEL: "info" },
+      env: {
+        HOST: "0.0.0.0",
+        PORT: String(await freePort()),
+        NO_SMEE_SETUP: "true",
+        LOG_LEVEL: "info",
+      },
     });
     const port = await running.waitForPort();
     await running.waitFor(

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { unreachableGitHub } from "../helpers/spawn-revue.ts";
 
 /** The repository root, where src/bin lives. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
@@ -34,7 +35,12 @@ export function runRevue(
     [path.join(REPO_ROOT, "src/bin", script), ...(options.args ?? [])],
     {
       cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? options.cwd, ...options.env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? options.cwd,
+        ...unreachableGitHub(options.env),
+        ...options.env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

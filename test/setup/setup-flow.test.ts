@@ -6,6 +6,7 @@ import { parseEnv } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeAnthropic } from "../helpers/fake-anthropic.ts";
 import { FakeGitHub } from "../helpers/fake-github.ts";
+import { freePort } from "../helpers/spawn-revue.ts";
 import { testPrivateKey } from "../helpers/test-keys.ts";
 import { changedFiles, modelReview, pullRequestOpened, PULL_NUMBER } from "../helpers/fixtures.ts";
 import { REPO_ROOT, runRevue, type RevueProcess } from "./revue-process.ts";
@@ -17,6 +18,7 @@ import { REPO_ROOT, runRevue, type RevueProcess } from "./revue-process.ts";
  */
 describe("one-click setup (node src/bin/start.ts)", () => {
   let dir: string;
+  let port: number;
   let github: FakeGitHub;
   let githubServer: { host: string; close(): Promise<void> };
   let anthropic: FakeAnthropic;
@@ -35,7 +37,8 @@ describe("one-click setup (node src/bin/start.ts)", () => {
   const baseEnv = () => ({
     NODE_ENV: "development",
     HOST: "127.0.0.1",
-    PORT: "0",
+    // Not "0": Probot's server reads it as its default, 3000, which other tests use too.
+    PORT: String(port),
     LOG_LEVEL: "info",
     NO_SMEE_SETUP: "true",
     GHE_HOST: githubServer.host,
@@ -43,6 +46,7 @@ describe("one-click setup (node src/bin/start.ts)", () => {
   });
 
   beforeAll(async () => {
+    port = await freePort();
     dir = mkdtempSync(path.join(tmpdir(), "revue-setup-"));
     // Probot reads app.yml and package.json from the working directory and writes .env there.
     copyFileSync(path.join(REPO_ROOT, "app.yml"), path.join(dir, "app.yml"));
