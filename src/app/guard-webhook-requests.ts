@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
 import type { Logger } from "pino";
+import { GENERIC_FAILURE, WEBHOOK_DEADLINE_MS } from "./answer-generic-failure.ts";
 
 /** GitHub caps webhook payloads at 25 MB and does not deliver larger ones. */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
@@ -10,6 +11,15 @@ export type WebhookGuardOptions = {
   log: Logger;
   /** Larger bodies answer 413 (default MAX_WEBHOOK_BYTES). */
   maxBodyBytes?: number;
+  /**
+   * The app's handlers (Probot's `webhooks.receive`): a delivery whose signature matched, sent to
+   * one of `webhookPaths` as JSON with its three headers, is handed to them here and answered here
+   * as @octokit/webhooks' middleware answers, which would otherwise check the same signature again
+   * (an HMAC of the whole body: a tenth of the server's CPU per delivery). Anything else goes on to
+   * the listeners, whose middleware answers it.
+   */
+  receive?: (event: { id: string; name: string; payload: unknown }) => Promise<void>;
+  webhookPaths?: readonly string[];
 };
 
 /** How long the rest of a refused body is discarded before the connection is cut. */
@@ -22,12 +32,14 @@ type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
  * webhook middleware reads a body whole, of any size, before checking its signature). A POST body
  * is read here, up to `maxBodyBytes`: a larger one (by its Content-Length, or while it streams)
  * answers 413 and is neither kept nor parsed (discarded for 2 s at most, then the connection is cut). A delivery (one with `x-github-event`) whose signature does
- * not match answers 401 and is logged as one line, without its body. Anything else reaches the
- * listeners with the body read: `req.body` holds it as text, which @octokit/webhooks' middleware
- * takes instead of reading the stream again. Call it after `server.start()`, before any request.
+ * not match answers 401 and is logged as one line, without its body; one that matches goes to
+ * `receive` when given (see there). Anything else reaches the listeners with the body read:
+ * `req.body` holds it as text, which @octokit/webhooks' middleware takes instead of reading the
+ * stream again. Call it after `server.start()`, before any request.
  */
 export function guardWebhookRequests(httpServer: HttpServer, options: WebhookGuardOptions): void {
   const maxBodyBytes = options.maxBodyBytes ?? MAX_WEBHOOK_BYTES;
+  const webhookPaths = new Set(options.webhookPaths ?? []);
   const listeners = httpServer.listeners("request") as RequestListener[];
   httpServer.removeAllListeners("request");
   const pass = (req: IncomingMessage, res: ServerResponse) => {
@@ -62,6 +74,22 @@ export function guardWebhookRequests(httpServer: HttpServer, options: WebhookGua
             return;
           }
         }
+        const delivery = req.headers["x-github-delivery"];
+        if (
+          options.receive &&
+          typeof event === "string" &&
+          typeof delivery === "string" &&
+          typeof signature === "string" &&
+          JSON_CONTENT_TYPE.test(req.headers["content-type"] ?? "") &&
+          webhookPaths.has(pathOf(req.url))
+        ) {
+          await receiveVerified(res, options.receive, options.log, {
+            id: delivery,
+            name: event,
+            text: payload,
+          });
+          return;
+        }
         (req as IncomingMessage & { body?: string }).body = payload;
         pass(req, res);
       },
@@ -72,6 +100,82 @@ export function guardWebhookRequests(httpServer: HttpServer, options: WebhookGua
     );
   });
 }
+
+/** What @octokit/webhooks' middleware takes for JSON. */
+const JSON_CONTENT_TYPE = /^\s*(application\/json)\s*(?:;|$)/u;
+
+/** The request's path without its query and trailing slashes ("/" stays "/"). */
+function pathOf(url: string | undefined): string {
+  const path = (url ?? "/").split("?")[0]!.replace(/\/+$/, "");
+  return path === "" ? "/" : path;
+}
+
+/**
+ * Hands a verified delivery to the app's handlers and answers as @octokit/webhooks' middleware
+ * does: 200 `ok` once they are done (for Revue's, once the delivery is stored), 400 for a body
+ * that is not JSON, else the failure's status (500 by default) with its name and message, which
+ * Revue's handlers make generic (answer-generic-failure.ts). The handlers fail by their own
+ * deadline; were one to hang, the answer is still a 500 a second later, never a 2xx for work that
+ * may not be stored.
+ */
+async function receiveVerified(
+  res: ServerResponse,
+  receive: NonNullable<WebhookGuardOptions["receive"]>,
+  log: Logger,
+  delivery: { id: string; name: string; text: string },
+): Promise<void> {
+  const answer = (status: number, body: string, contentType: string) => {
+    if (res.headersSent) return;
+    res
+      .writeHead(status, {
+        "content-type": contentType,
+        accept: "application/json",
+        "content-length": Buffer.byteLength(body),
+      })
+      .end(body);
+  };
+  let payload: unknown;
+  try {
+    payload = JSON.parse(delivery.text);
+  } catch {
+    answer(400, JSON.stringify({ error: "SyntaxError: Invalid JSON" }), "application/json");
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      receive({ id: delivery.id, name: delivery.name, payload }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(GENERIC_FAILURE)),
+          WEBHOOK_DEADLINE_MS + HANG_MARGIN_MS,
+        );
+      }),
+    ]);
+    answer(200, "ok\n", "text/plain");
+  } catch (error) {
+    // Probot's receive rejects with an AggregateError of its handlers' errors.
+    const first = ((error as { errors?: unknown[] }).errors?.[0] ?? error) as {
+      name?: string;
+      message?: string;
+      status?: number;
+    };
+    const status = typeof first.status === "number" ? first.status : 500;
+    log.error(
+      { err: error, delivery: delivery.id, event: delivery.name },
+      `webhook delivery failed: answered ${status}`,
+    );
+    const message = first.message
+      ? `${first.name ?? "Error"}: ${first.message}`
+      : "Error: An Unspecified error occurred";
+    answer(status, JSON.stringify({ error: message }), "application/json");
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The handlers' own deadline comes first; this is for one that has none. */
+const HANG_MARGIN_MS = 1000;
 
 /** The body, or undefined as soon as it is known to be larger than `maxBytes` (reading stops). */
 function readLimited(req: IncomingMessage, maxBytes: number): Promise<Uint8Array | undefined> {

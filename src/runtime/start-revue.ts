@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
-import { Server, type ProbotOctokit } from "probot";
+import { Server, type Probot, type ProbotOctokit } from "probot";
 import { createApp, type AppDependencies } from "../app/create-app.ts";
 import {
   createGroupCommitIntake,
@@ -94,14 +94,18 @@ export async function startRevue(options: StartOptions = {}): Promise<Revue> {
       log,
     });
     await server.load(createApp(new Promise((resolve) => (appDependencies = resolve))));
+    // The server's own Probot: its handlers get the deliveries the guard below has checked.
+    let app: Probot | undefined;
+    await server.load((loaded) => void (app = loaded));
     const httpServer = await server.start();
     // Before Probot's middleware reads a body of any size: the limit, then the signature.
     // Probot makes its webhooks asynchronously: ready() waits for them.
-    const verifier = new ProbotWithDefaults({});
-    await verifier.ready();
-    const { webhooks } = verifier;
+    await app!.ready();
+    const { webhooks } = app!;
     guardWebhookRequests(httpServer, {
       verify: (payload, signature) => webhooks.verify(payload, signature),
+      receive: (event) => webhooks.receive(event as Parameters<typeof webhooks.receive>[0]),
+      webhookPaths: ["/", "/api/github/webhooks"],
       log,
     });
     const { port } = httpServer.address() as AddressInfo;
