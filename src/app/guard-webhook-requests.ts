@@ -20,6 +20,11 @@ export type WebhookGuardOptions = {
    */
   receive?: (event: { id: string; name: string; payload: unknown }) => Promise<void>;
   webhookPaths?: readonly string[];
+  /**
+   * A `receive` still running after this answers 500 (default: the handlers' own deadline, 8 s,
+   * and a second; they fail first).
+   */
+  receiveDeadlineMs?: number;
 };
 
 /** How long the rest of a refused body is discarded before the connection is cut. */
@@ -40,6 +45,7 @@ type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 export function guardWebhookRequests(httpServer: HttpServer, options: WebhookGuardOptions): void {
   const maxBodyBytes = options.maxBodyBytes ?? MAX_WEBHOOK_BYTES;
   const webhookPaths = new Set(options.webhookPaths ?? []);
+  const receiveDeadlineMs = options.receiveDeadlineMs ?? WEBHOOK_DEADLINE_MS + HANG_MARGIN_MS;
   const listeners = httpServer.listeners("request") as RequestListener[];
   httpServer.removeAllListeners("request");
   const pass = (req: IncomingMessage, res: ServerResponse) => {
@@ -83,7 +89,7 @@ export function guardWebhookRequests(httpServer: HttpServer, options: WebhookGua
           JSON_CONTENT_TYPE.test(req.headers["content-type"] ?? "") &&
           webhookPaths.has(pathOf(req.url))
         ) {
-          await receiveVerified(res, options.receive, options.log, {
+          await receiveVerified(res, options.receive, options.log, receiveDeadlineMs, {
             id: delivery,
             name: event,
             text: payload,
@@ -122,6 +128,7 @@ async function receiveVerified(
   res: ServerResponse,
   receive: NonNullable<WebhookGuardOptions["receive"]>,
   log: Logger,
+  deadlineMs: number,
   delivery: { id: string; name: string; text: string },
 ): Promise<void> {
   const answer = (status: number, body: string, contentType: string) => {
@@ -134,6 +141,8 @@ async function receiveVerified(
       })
       .end(body);
   };
+  // As the middleware logs it; at info, the handlers log what they did with it.
+  log.debug(`${delivery.name} event received (id: ${delivery.id})`);
   let payload: unknown;
   try {
     payload = JSON.parse(delivery.text);
@@ -146,10 +155,7 @@ async function receiveVerified(
     await Promise.race([
       receive({ id: delivery.id, name: delivery.name, payload }),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(GENERIC_FAILURE)),
-          WEBHOOK_DEADLINE_MS + HANG_MARGIN_MS,
-        );
+        timer = setTimeout(() => reject(new Error(GENERIC_FAILURE)), deadlineMs);
       }),
     ]);
     answer(200, "ok\n", "text/plain");

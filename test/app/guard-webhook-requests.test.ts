@@ -31,6 +31,7 @@ async function guarded(
     },
     receive,
     webhookPaths: ["/", "/api/github/webhooks"],
+    receiveDeadlineMs: 1000,
     log: silentLogger(),
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -100,6 +101,16 @@ describe("the webhook guard hands a verified delivery to the handlers itself", (
         secret: SECRET,
       },
     );
+
+    expect(answer.status).toBe(500);
+    expect(await answer.json()).toEqual({ error: `Error: ${GENERIC_FAILURE}` });
+  });
+
+  it("answers 500, never a 2xx, when the handlers outlive the deadline", async () => {
+    const guard = await guarded(() => new Promise<void>(() => {}));
+    server = guard.server;
+
+    const answer = await sendWebhook(`${guard.url}/`, "pull_request", {}, { secret: SECRET });
 
     expect(answer.status).toBe(500);
     expect(await answer.json()).toEqual({ error: `Error: ${GENERIC_FAILURE}` });
