@@ -29,9 +29,11 @@ export default {
   vitest: { configFile: "stryker.vitest.config.ts", related: true, pool: "forks" },
   coverageAnalysis: "perTest",
   mutate: [
-    // The webhook signature check (and the 400/405/413 checks before it) of the Lambda entry;
-    // the long-running server's check is Probot's own.
+    // The webhook signature check (and the 400/405/413 checks before it) of the Lambda entry,
+    // and the long-running server's gate: its size limit, and the signature check behind which
+    // it hands deliveries to the handlers.
     "src/lambda/webhook-function.ts",
+    "src/app/guard-webhook-requests.ts",
     // The one write-permission check behind `@revue review` and memory commands.
     "src/github/has-write-access.ts",
     // Who may teach team memory (write access, or the pull request's author on their own pull

@@ -69,8 +69,11 @@ export function guardWebhookRequests(httpServer: HttpServer, options: WebhookGua
         const payload = new TextDecoder().decode(body);
         const event = req.headers["x-github-event"];
         const signature = req.headers["x-hub-signature-256"];
+        // Only a delivery whose signature was checked here goes to `receive`.
+        let verified = false;
         if (event !== undefined && typeof signature === "string") {
-          if (!(await options.verify(payload, signature).catch(() => false))) {
+          verified = await options.verify(payload, signature).catch(() => false);
+          if (!verified) {
             options.log.warn(
               { delivery: req.headers["x-github-delivery"], event, url: req.url },
               "webhook signature does not match WEBHOOK_SECRET: answered 401",
@@ -82,6 +85,7 @@ export function guardWebhookRequests(httpServer: HttpServer, options: WebhookGua
         }
         const delivery = req.headers["x-github-delivery"];
         if (
+          verified &&
           options.receive &&
           typeof event === "string" &&
           typeof delivery === "string" &&

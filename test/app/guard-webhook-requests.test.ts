@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createHmac } from "node:crypto";
+import { createServer, request, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { GENERIC_FAILURE } from "../../src/app/answer-generic-failure.ts";
@@ -11,6 +12,7 @@ const SECRET = "guard-secret";
 /** An HTTP server whose only listener stands for Probot's (it records what reaches it). */
 async function guarded(
   receive: (event: { id: string; name: string; payload: unknown }) => Promise<void>,
+  maxBodyBytes?: number,
 ) {
   const reachedListener: { url?: string; body?: unknown }[] = [];
   const verified: string[] = [];
@@ -19,7 +21,7 @@ async function guarded(
     res.writeHead(299).end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { createHmac, timingSafeEqual } = await import("node:crypto");
+  const { timingSafeEqual } = await import("node:crypto");
   guardWebhookRequests(server, {
     verify: async (payload, signature) => {
       verified.push(payload);
@@ -32,6 +34,7 @@ async function guarded(
     receive,
     webhookPaths: ["/", "/api/github/webhooks"],
     receiveDeadlineMs: 1000,
+    ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
     log: silentLogger(),
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -129,7 +132,6 @@ describe("the webhook guard hands a verified delivery to the handlers itself", (
         secret: "not-the-secret",
       },
     );
-    const { createHmac } = await import("node:crypto");
     const text = "{not json";
     const notJson = await fetch(`${guard.url}/api/github/webhooks`, {
       method: "POST",
@@ -174,5 +176,87 @@ describe("the webhook guard hands a verified delivery to the handlers itself", (
       { url: "/api/github/webhooks", body: "a=1" },
     ]);
     expect(received).toEqual([]);
+  });
+
+  it("hands the handlers nothing whose signature it did not check: headers missing go on to the listeners", async () => {
+    const received: unknown[] = [];
+    const guard = await guarded(async (event) => void received.push(event));
+    server = guard.server;
+    const body = JSON.stringify({ n: 4 });
+    const signed = `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
+    const full: Record<string, string> = {
+      "content-type": "application/json",
+      "x-github-event": "pull_request",
+      "x-github-delivery": "d-4",
+      "x-hub-signature-256": signed,
+    };
+    const without = (header: string) =>
+      Object.fromEntries(Object.entries(full).filter(([name]) => name !== header));
+
+    for (const header of ["x-hub-signature-256", "x-github-event", "x-github-delivery"]) {
+      const answer = await fetch(`${guard.url}/api/github/webhooks`, {
+        method: "POST",
+        headers: without(header),
+        body,
+      });
+      expect(answer.status, header).toBe(299);
+    }
+    const asText = await fetch(`${guard.url}/api/github/webhooks`, {
+      method: "POST",
+      headers: { ...full, "content-type": "text/plain" },
+      body,
+    });
+    const json = await fetch(`${guard.url}/api/github/webhooks`, {
+      method: "POST",
+      headers: { ...full, "content-type": " application/json; charset=utf-8" },
+      body,
+    });
+
+    expect(asText.status).toBe(299);
+    expect(json.status).toBe(200);
+    expect(received).toEqual([{ id: "d-4", name: "pull_request", payload: { n: 4 } }]);
+    expect(guard.reachedListener).toHaveLength(4);
+    // Only the two with all three headers were checked; the unsigned one never was.
+    expect(guard.verified).toHaveLength(3);
+  });
+
+  it("answers 413 to a body over the limit, declared or streamed, and takes one at the limit", async () => {
+    const received: unknown[] = [];
+    const guard = await guarded(async (event) => void received.push(event), 64);
+    server = guard.server;
+    const post = (body: string, chunked: boolean) =>
+      new Promise<number>((resolve, reject) => {
+        const signed = `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
+        const req = request(`${guard.url}/api/github/webhooks`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "x-github-event": "pull_request",
+            "x-github-delivery": `d-${body.length}-${chunked}`,
+            "x-hub-signature-256": signed,
+            ...(chunked ? {} : { "content-length": Buffer.byteLength(body) }),
+          },
+        });
+        req.on("response", (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        });
+        req.on("error", reject);
+        if (chunked) {
+          // Two writes: the limit is crossed while the body streams.
+          req.write(body.slice(0, 40));
+          req.end(body.slice(40));
+        } else {
+          req.end(body);
+        }
+      });
+    const ofLength = (n: number) => JSON.stringify({ p: "x".repeat(n - 8) });
+
+    expect(ofLength(64)).toHaveLength(64);
+    expect(await post(ofLength(65), false)).toBe(413);
+    expect(await post(ofLength(65), true)).toBe(413);
+    expect(await post(ofLength(64), false)).toBe(200);
+    expect(await post(ofLength(64), true)).toBe(200);
+    expect(received).toHaveLength(2);
   });
 });
