@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { withTimeout } from "./with-timeout.ts";
 
 /** What a webhook's 500 answer says: nothing internal, and what GitHub's side can do. */
 export const GENERIC_FAILURE = "Revue could not record this delivery; redeliver it later";
@@ -26,20 +27,16 @@ export function answerGenericFailure<C extends { id: string; name: string }>(
   deadlineMs = WEBHOOK_DEADLINE_MS,
 ): (context: C) => Promise<void> {
   return async (context) => {
-    let timer: NodeJS.Timeout | undefined;
     const work = handler(context);
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(new Error(`the delivery was not stored within ${deadlineMs} ms`));
-        // Answered 500 already; say how the late work ends, for whoever reads the logs.
+    try {
+      await withTimeout(work, deadlineMs, () => {
+        // Answered 500 now; say how the late work ends, for whoever reads the logs.
         work.then(
           () => log.warn({ delivery: context.id }, "webhook handler finished after its deadline"),
           () => {},
         );
-      }, deadlineMs);
-    });
-    try {
-      await Promise.race([work, deadline]);
+        return new Error(`the delivery was not stored within ${deadlineMs} ms`);
+      });
     } catch (error) {
       log.error(
         { err: error, delivery: context.id, event: context.name },
@@ -47,8 +44,6 @@ export function answerGenericFailure<C extends { id: string; name: string }>(
       );
       // The cause stays for logs; @octokit/webhooks answers with the name and message alone.
       throw new Error(GENERIC_FAILURE, { cause: error });
-    } finally {
-      clearTimeout(timer);
     }
   };
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { GENERIC_FAILURE, WEBHOOK_DEADLINE_MS } from "./answer-generic-failure.ts";
+import { withTimeout } from "./with-timeout.ts";
 
 /** GitHub caps webhook payloads at 25 MB and does not deliver larger ones. */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
@@ -89,7 +90,6 @@ export function guardWebhookRequests(httpServer: HttpServer, options: WebhookGua
           options.receive &&
           typeof event === "string" &&
           typeof delivery === "string" &&
-          typeof signature === "string" &&
           JSON_CONTENT_TYPE.test(req.headers["content-type"] ?? "") &&
           webhookPaths.has(pathOf(req.url))
         ) {
@@ -154,14 +154,12 @@ async function receiveVerified(
     answer(400, JSON.stringify({ error: "SyntaxError: Invalid JSON" }), "application/json");
     return;
   }
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
+    await withTimeout(
       receive({ id: delivery.id, name: delivery.name, payload }),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(GENERIC_FAILURE)), deadlineMs);
-      }),
-    ]);
+      deadlineMs,
+      () => new Error(GENERIC_FAILURE),
+    );
     answer(200, "ok\n", "text/plain");
   } catch (error) {
     // Probot's receive rejects with an AggregateError of its handlers' errors.
@@ -179,8 +177,6 @@ async function receiveVerified(
       ? `${first.name ?? "Error"}: ${first.message}`
       : "Error: An Unspecified error occurred";
     answer(status, JSON.stringify({ error: message }), "application/json");
-  } finally {
-    clearTimeout(timer);
   }
 }
 

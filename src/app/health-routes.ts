@@ -4,6 +4,7 @@ import type { PgBoss } from "pg-boss";
 import type { Database } from "../db/open-database.ts";
 import { countQueueJobs } from "../queue/count-queue-jobs.ts";
 import { QUEUES, type JobName } from "../queue/jobs.ts";
+import { withTimeout } from "./with-timeout.ts";
 
 export type HealthDependencies = {
   db: Database;
@@ -50,16 +51,4 @@ async function checkReady(deps: HealthDependencies) {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
