@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import type { Database } from "../db/open-database.ts";
+import { createEnqueueFunctions } from "../queue/create-enqueue-functions.ts";
 import type { EnqueueOutcome, IntakeEntry } from "./intake-entry.ts";
 import { recordAndEnqueueAlone } from "./record-and-enqueue-alone.ts";
 import { recordAndEnqueueBatch } from "./record-and-enqueue-batch.ts";
@@ -53,6 +54,10 @@ export function createGroupCommitIntake(
   options: GroupCommitOptions,
 ): GroupCommitIntake {
   const maxBatch = options.maxBatch ?? MAX_BATCH;
+  const batchDeps = {
+    ...deps,
+    enqueueFunctions: deps.pool ? createEnqueueFunctions(deps.pool) : undefined,
+  };
   const maxInFlight = options.maxInFlight ?? 2;
   let pending: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -77,7 +82,7 @@ export function createGroupCommitIntake(
   const writeBatch = async (batch: Pending[]) => {
     try {
       const outcomes = await recordAndEnqueueBatch(
-        deps,
+        batchDeps,
         batch.map((p) => p.entry),
       );
       batch.forEach((p, index) => p.resolve(outcomes[index]!));

@@ -1,0 +1,130 @@
+import { createHash, randomBytes } from "node:crypto";
+import { sql } from "kysely";
+import pg from "pg";
+import type { PgBoss } from "pg-boss";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { captureJobInsert } from "../../src/queue/capture-job-insert.ts";
+import { createEnqueueFunctions } from "../../src/queue/create-enqueue-functions.ts";
+import { startQueue } from "../../src/queue/start-queue.ts";
+import { silentLogger } from "../helpers/silent-logger.ts";
+import { backends, createTestDatabase } from "../helpers/test-database.ts";
+
+const log = silentLogger();
+
+describe.runIf(backends.includes("postgres"))("createEnqueueFunctions", () => {
+  let handle: Awaited<ReturnType<typeof createTestDatabase>>;
+  let boss: PgBoss;
+
+  beforeEach(async () => {
+    handle = await createTestDatabase("postgres");
+    boss = await startQueue(handle, { log, schema: handle.queueSchema, retryDelaySeconds: 0 });
+  }, 180_000);
+  afterEach(async () => {
+    await boss.stop({ graceful: false, close: true, timeout: 1000 });
+    await handle.close();
+  });
+
+  /** pg-boss's statement for inserting one review job, and its payload. */
+  const reviewInsert = async () => {
+    const insert = await captureJobInsert(boss, "review-pull-request", [
+      { data: { pullNumber: 1 }, singletonKey: "10#1" },
+    ]);
+    void insert.settle({ error: new Error("not run here") }).catch(() => undefined);
+    return insert;
+  };
+  const functionsInSchema = async () =>
+    (
+      await sql<{ name: string }>`
+        SELECT proname AS name FROM pg_proc
+        WHERE pronamespace = ${handle.schema}::regnamespace AND proname LIKE 'revue_enqueue_%'`.execute(
+        handle.db,
+      )
+    ).rows.map((row) => row.name);
+
+  it("creates one function per statement, in the tables' schema, that runs the insert", async () => {
+    const { text, payload } = await reviewInsert();
+    // Two processes starting together, and the same process asking twice.
+    const [first, second] = [
+      createEnqueueFunctions(handle.pool!),
+      createEnqueueFunctions(handle.pool!),
+    ];
+    const names = await Promise.all([
+      first.nameFor(text),
+      second.nameFor(text),
+      first.nameFor(text),
+    ]);
+    expect(new Set(names).size).toBe(1);
+    expect(names[0]).toMatch(/^revue_enqueue_[0-9a-f]{20}$/);
+    expect(await functionsInSchema()).toEqual([names[0]]);
+
+    const { rows } = await handle.pool!.query<{ id: string }>(
+      `SELECT id FROM ${names[0]}($1) AS id`,
+      [payload],
+    );
+    expect(rows).toHaveLength(1);
+    const jobs = await boss.findJobs("review-pull-request", {});
+    expect(jobs.map((job) => job.id)).toEqual([rows[0]!.id]);
+    // The singleton key holds inside the function as it does outside.
+    const again = await handle.pool!.query(`SELECT id FROM ${names[0]}($1) AS id`, [payload]);
+    expect(again.rows).toEqual([]);
+  });
+
+  it("names another statement's function apart", async () => {
+    const functions = createEnqueueFunctions(handle.pool!);
+    const { text } = await reviewInsert();
+    const other = text.replace("review-pull-request", "index-repository");
+    const names = await Promise.all([functions.nameFor(text), functions.nameFor(other)]);
+    expect(names[0]).not.toBe(names[1]);
+    expect((await functionsInSchema()).sort()).toEqual([...names].sort());
+  });
+
+  it("answers null, so the batch goes the ordinary way, to a user who may not create functions", async () => {
+    const { text } = await reviewInsert();
+    const role = `revue_reader_${randomBytes(4).toString("hex")}`;
+    await sql
+      .raw(`CREATE ROLE ${role} LOGIN; GRANT USAGE ON SCHEMA ${handle.schema} TO ${role}`)
+      .execute(handle.db);
+    const url = new URL(process.env.TEST_DATABASE_URL!);
+    url.username = role;
+    const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
+    pool.on("connect", (client) => void client.query(`SET search_path TO ${handle.schema}`));
+    try {
+      expect(await createEnqueueFunctions(pool).nameFor(text)).toBeNull();
+      expect(await functionsInSchema()).toEqual([]);
+    } finally {
+      await pool.end();
+      await sql
+        .raw(`REVOKE ALL ON SCHEMA ${handle.schema} FROM ${role}; DROP ROLE ${role}`)
+        .execute(handle.db);
+    }
+  });
+
+  it("answers null for a statement that cannot be a function's body", async () => {
+    const functions = createEnqueueFunctions(handle.pool!);
+    expect(await functions.nameFor("SELECT '$revue_enqueue$'::uuid")).toBeNull();
+    expect(await functions.nameFor("SELECT gen_random_uuid();; SELECT")).toBeNull();
+    expect(await functionsInSchema()).toEqual([]);
+  });
+
+  it("rejects when the database fails otherwise, and tries again next time", async () => {
+    const pool = new pg.Pool({ connectionString: process.env.TEST_DATABASE_URL, max: 1 });
+    pool.on("connect", (client) => void client.query(`SET search_path TO ${handle.schema}`));
+    const functions = createEnqueueFunctions(pool);
+    const { text } = await reviewInsert();
+    // The transaction is cut off while it holds its advisory lock.
+    const holder = await handle.pool!.connect();
+    try {
+      await holder.query("SET statement_timeout = 0");
+      await pool.query("SET lock_timeout = '100ms'");
+      await holder.query("BEGIN");
+      const name = `revue_enqueue_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+      await holder.query("SELECT pg_advisory_xact_lock(hashtext($1))", [name]);
+      await expect(functions.nameFor(text)).rejects.toThrow(/lock timeout/);
+      await holder.query("COMMIT");
+      expect(await functions.nameFor(text)).toBe(name);
+    } finally {
+      holder.release();
+      await pool.end();
+    }
+  });
+});
