@@ -36,6 +36,11 @@ export default {
     "src/app/guard-webhook-requests.ts",
     // The one write-permission check behind `@revue review` and memory commands.
     "src/github/has-write-access.ts",
+    // Webhook intake: a 2xx only for a delivery stored with its jobs, and a redelivery queues
+    // nothing, whether a batch is one statement or a transaction.
+    "src/handlers/record-and-enqueue-batch.ts",
+    "src/queue/capture-job-insert.ts",
+    "src/queue/create-enqueue-functions.ts",
     // Who may teach team memory (write access, or the pull request's author on their own pull
     // request), which votes count, and which signals the memory gate trusts repository-wide.
     "src/memory/teacher-standing.ts",

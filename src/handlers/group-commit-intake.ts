@@ -56,7 +56,7 @@ export function createGroupCommitIntake(
   const maxBatch = options.maxBatch ?? MAX_BATCH;
   const batchDeps = {
     ...deps,
-    enqueueFunctions: deps.pool ? createEnqueueFunctions(deps.pool) : undefined,
+    enqueueFunctions: createEnqueueFunctions(deps.db),
   };
   const maxInFlight = options.maxInFlight ?? 2;
   let pending: Pending[] = [];

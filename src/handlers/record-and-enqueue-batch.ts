@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { CompiledQuery } from "kysely";
 import type pg from "pg";
 import { fromKysely, type Db, type JobInsert, type PgBoss } from "pg-boss";
 import type { Database } from "../db/open-database.ts";
@@ -13,22 +14,24 @@ export type BatchDependencies = {
   boss: PgBoss;
   /** A PostgreSQL server's pool (none for PGlite). */
   pool?: pg.Pool | undefined;
-  /** With `pool`: the batch is one statement (writeInOneStatement). */
+  /** When given, the batch is one statement (writeInOneStatement). */
   enqueueFunctions?: EnqueueFunctions | undefined;
 };
 
 /**
  * Records many deliveries and enqueues their jobs in ONE transaction, whatever the batch's size:
  * one multi-row insert of the deliveries, then one pg-boss `insert` per job name (a multi-row
- * insert that fires at most one NOTIFY for the batch), for the deliveries not seen before. Returns each entry's outcome, in order, as `recordAndEnqueue` would have for it alone:
- * a delivery id seen before, or seen earlier in the same batch, is a `redelivery` and enqueues
+ * insert that fires at most one NOTIFY for the batch), for the deliveries not seen before.
+ * Returns each entry's outcome, in order, as `recordAndEnqueue` would have for it alone: a
+ * delivery id seen before, or seen earlier in the same batch, is a `redelivery` and enqueues
  * nothing; a job absorbed by a queued job with the same singleton key (queued before, or earlier
  * in the batch) leaves its entry `already-queued`.
- * With `pool` (a PostgreSQL server) and `enqueueFunctions`, all of that is one statement that
- * commits alone: one round trip per batch instead of four (BEGIN, two inserts, COMMIT), which at
- * ten deliveries in flight was most of a delivery's wait. With `pool` alone, the four, as named
- * prepared statements: pg-boss's job insert is parsed and planned once per connection instead of
- * once per batch, which was half of a batch's time. Without either (PGlite), through kysely.
+ * With `enqueueFunctions`, all of that is one statement that commits alone: on a PostgreSQL
+ * server one round trip per batch instead of four (BEGIN, two inserts, COMMIT), which at ten
+ * deliveries in flight was most of a delivery's wait; on PGlite, less work per statement. Else
+ * (or when a queue's insert cannot run that way) the four statements: on a server (`pool`) as
+ * named prepared statements, pg-boss's job insert parsed and planned once per connection instead
+ * of once per batch; on PGlite through kysely.
  * All or nothing: throws what the database or the queue throws, and then nothing of the batch
  * was stored (the caller writes each entry alone to find the one at fault).
  */
@@ -64,8 +67,14 @@ export async function recordAndEnqueueBatch(
   }
 
   const written =
-    (deps.pool && deps.enqueueFunctions
-      ? await writeInOneStatement(deps.pool, deps.enqueueFunctions, deps.boss, deliveries, byName)
+    (deps.enqueueFunctions
+      ? await writeInOneStatement(
+          statementRunner(deps),
+          deps.enqueueFunctions,
+          deps.boss,
+          deliveries,
+          byName,
+        )
       : null) ??
     (await writeInTransaction(
       deps.pool ? inPreparedTransaction(deps.pool) : inKyselyTransaction(deps.db),
@@ -93,7 +102,7 @@ type Written = { recorded: Set<string>; queued: Set<string> };
  * (captureJobInsert or create-enqueue-functions.ts refused it); nothing was written then.
  */
 async function writeInOneStatement(
-  pool: pg.Pool,
+  run: RunStatement,
   functions: EnqueueFunctions,
   boss: PgBoss,
   deliveries: readonly { id: string; event: string }[],
@@ -136,7 +145,7 @@ async function writeInOneStatement(
   ];
   let rows: { part: number; id: string }[];
   try {
-    ({ rows } = await pool.query<{ part: number; id: string }>({ ...statement, values }));
+    rows = await run<{ part: number; id: string }>(statement, values);
   } catch (error) {
     if ((error as { code?: string }).code === UNDEFINED_FUNCTION)
       names.forEach((name) => functions.forget(name!));
@@ -157,6 +166,20 @@ async function writeInOneStatement(
 }
 
 const UNDEFINED_FUNCTION = "42883";
+
+/** Runs a statement with its values and resolves with its rows. */
+type RunStatement = <R extends Record<string, unknown>>(
+  statement: { name: string; text: string },
+  values: unknown[],
+) => Promise<R[]>;
+
+/** On a PostgreSQL server, a named prepared statement on the pool; on PGlite, through kysely. */
+function statementRunner(deps: BatchDependencies): RunStatement {
+  const { pool, db } = deps;
+  if (pool) return async (statement, values) => (await pool.query({ ...statement, values })).rows;
+  return async <R>(statement: { text: string }, values: unknown[]) =>
+    (await db.executeQuery<R>(CompiledQuery.raw(statement.text, values))).rows;
+}
 
 /** The statements made so far, by their functions' names (one per mix of queues in a batch). */
 const batchStatements = new Map<string, { name: string; text: string }>();

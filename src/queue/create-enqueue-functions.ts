@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import type pg from "pg";
+import { sql } from "kysely";
+import type { Database } from "../db/open-database.ts";
 
 /**
  * Gives the name of a database function that runs `text`, one of pg-boss's job inserts (its one
@@ -22,7 +23,7 @@ export type EnqueueFunctions = {
  * connection, as a prepared statement would. Created under an advisory lock, so processes that
  * start together do not race to create the same one.
  */
-export function createEnqueueFunctions(pool: pg.Pool): EnqueueFunctions {
+export function createEnqueueFunctions(db: Database): EnqueueFunctions {
   // By text, not by name: a lookup hashes the text, cheaper than the SHA-1 that names it.
   const known = new Map<string, Promise<string | null>>();
   const textOf = new Map<string, string>();
@@ -31,7 +32,7 @@ export function createEnqueueFunctions(pool: pg.Pool): EnqueueFunctions {
       let found = known.get(text);
       if (!found) {
         const name = `revue_enqueue_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
-        found = ensureFunction(pool, name, text);
+        found = ensureFunction(db, name, text);
         known.set(text, found);
         textOf.set(name, text);
         found.catch(() => known.delete(text));
@@ -47,33 +48,29 @@ export function createEnqueueFunctions(pool: pg.Pool): EnqueueFunctions {
 
 const BODY_QUOTE = "$revue_enqueue$";
 
-async function ensureFunction(pool: pg.Pool, name: string, text: string): Promise<string | null> {
+async function ensureFunction(db: Database, name: string, text: string): Promise<string | null> {
   if (text.includes(BODY_QUOTE)) return null;
-  const client = await pool.connect();
   try {
-    await client.query("BEGIN");
-    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [name]);
-    const { rows } = await client.query<{ present: boolean }>(
-      "SELECT to_regprocedure($1) IS NOT NULL AS present",
-      [`${name}(text)`],
-    );
-    if (!rows[0]!.present) {
-      await client.query(
-        `CREATE FUNCTION ${name}(text) RETURNS SETOF uuid LANGUAGE plpgsql VOLATILE AS ${BODY_QUOTE}
+    await db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${name}))`.execute(trx);
+      const { rows } = await sql<{
+        present: boolean;
+      }>`SELECT to_regprocedure(${`${name}(text)`}) IS NOT NULL AS present`.execute(trx);
+      if (rows[0]!.present) return;
+      await sql
+        .raw(
+          `CREATE FUNCTION ${name}(text) RETURNS SETOF uuid LANGUAGE plpgsql VOLATILE AS ${BODY_QUOTE}
 BEGIN
   RETURN QUERY ${text};
 END
 ${BODY_QUOTE}`,
-      );
-    }
-    await client.query("COMMIT");
+        )
+        .execute(trx);
+    });
     return name;
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
     if (CANNOT_CREATE.has((error as { code?: string }).code ?? "")) return null;
     throw error;
-  } finally {
-    client.release();
   }
 }
 

@@ -59,6 +59,17 @@ describe("captureJobInsert with a pg-boss of another shape", () => {
         options.db.executeSql("INSERT ...", values),
     }) as unknown as PgBoss;
 
+  it("fails the insert, not hangs it, when pg-boss runs a second statement after the first", async () => {
+    const boss = {
+      insert: async (_name: string, _jobs: unknown[], options: { db: Db }) => {
+        await options.db.executeSql("INSERT ...", ["[]"]);
+        return options.db.executeSql("NOTIFY ...", ["queue"]);
+      },
+    } as unknown as PgBoss;
+    const insert = await captureJobInsert(boss, "review-pull-request", []);
+    await expect(insert.settle({ rows: [] })).rejects.toThrow(/ran 2 statements/);
+  });
+
   it("refuses a statement with other than one parameter: the caller enqueues the ordinary way", async () => {
     await expect(
       captureJobInsert(bossRunning(["[]", "extra"]), "review-pull-request", []),
