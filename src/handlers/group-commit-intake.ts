@@ -43,9 +43,10 @@ type Pending = {
 
 /**
  * Group commit for webhook intake: deliveries arriving together are written in one transaction
- * (recordAndEnqueueBatch), one round trip per statement and one commit and worker wake-up per
- * batch instead of per delivery. A batch goes when it is full, when its first delivery has waited
- * `batchMs`, or, while `maxInFlight` batches are committing, as soon as one of them ends.
+ * (recordAndEnqueueBatch: one statement, through the enqueue functions made here), one commit
+ * and worker wake-up per batch instead of per delivery. A batch goes when it is full, when its
+ * first delivery has waited `batchMs`, or, while `maxInFlight` batches are committing, as soon as
+ * one of them ends.
  * When a batch fails, each of its deliveries is written alone, so one bad delivery fails only its
  * own request and the others are answered as if there had been no batch.
  */

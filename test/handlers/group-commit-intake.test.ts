@@ -8,30 +8,16 @@ import {
 } from "../../src/handlers/group-commit-intake.ts";
 import type { IntakeEntry, JobToEnqueue } from "../../src/handlers/intake-entry.ts";
 import { startQueue } from "../../src/queue/start-queue.ts";
+import { reviewToEnqueue } from "../helpers/queue-database.ts";
 import { silentLogger } from "../helpers/silent-logger.ts";
 import { backends, createTestDatabase } from "../helpers/test-database.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
 const log = silentLogger();
 
-const reviewOf = (deliveryId: string, pullNumber: number): JobToEnqueue => ({
-  name: "review-pull-request",
-  singletonKey: `10#${pullNumber}`,
-  payload: {
-    installationId: 1,
-    repositoryId: 10,
-    owner: "octo",
-    repo: "demo",
-    pullNumber,
-    trigger: "opened",
-    mode: "full",
-    deliveryId,
-    headSha: "a".repeat(40),
-  },
-});
 const entry = (deliveryId: string, pullNumber: number): IntakeEntry => ({
   delivery: { id: deliveryId, event: "pull_request.opened" },
-  jobs: [reviewOf(deliveryId, pullNumber)],
+  jobs: [reviewToEnqueue(deliveryId, pullNumber)],
 });
 
 describe.each(backends)("the group-commit intake on %s", (backend) => {

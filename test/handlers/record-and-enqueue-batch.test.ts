@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type pg from "pg";
 import type { PgBoss } from "pg-boss";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { IntakeEntry, JobToEnqueue } from "../../src/handlers/intake-entry.ts";
 import {
   recordAndEnqueueBatch,
@@ -12,27 +12,14 @@ import {
   type EnqueueFunctions,
 } from "../../src/queue/create-enqueue-functions.ts";
 import type { JobName } from "../../src/queue/jobs.ts";
-import { startQueue } from "../../src/queue/start-queue.ts";
-import { silentLogger } from "../helpers/silent-logger.ts";
-import { backends, createTestDatabase } from "../helpers/test-database.ts";
+import {
+  reviewToEnqueue,
+  useQueueDatabase,
+  type QueueDatabase,
+} from "../helpers/queue-database.ts";
+import { backends } from "../helpers/test-database.ts";
 
-const log = silentLogger();
-
-const review = (deliveryId: string, pullNumber: number): JobToEnqueue => ({
-  name: "review-pull-request",
-  singletonKey: `10#${pullNumber}`,
-  payload: {
-    installationId: 1,
-    repositoryId: 10,
-    owner: "octo",
-    repo: "demo",
-    pullNumber,
-    trigger: "opened",
-    mode: "full",
-    deliveryId,
-    headSha: "a".repeat(40),
-  },
-});
+const review = reviewToEnqueue;
 const index = (deliveryId: string, repositoryId: number): JobToEnqueue => ({
   name: "index-repository",
   singletonKey: `index#${repositoryId}`,
@@ -59,23 +46,18 @@ const ways = backends.flatMap((backend) =>
 );
 
 describe.each(ways)("recordAndEnqueueBatch on %s, in %s", (backend, way) => {
-  let handle: Awaited<ReturnType<typeof createTestDatabase>>;
+  const database = useQueueDatabase(backend);
+  let handle: QueueDatabase["handle"];
   let boss: PgBoss;
   let deps: BatchDependencies;
-
-  beforeEach(async () => {
-    handle = await createTestDatabase(backend);
-    boss = await startQueue(handle, { log, schema: handle.queueSchema, retryDelaySeconds: 0 });
+  beforeEach(() => {
+    ({ handle, boss } = database);
     deps = {
       db: handle.db,
       boss,
       pool: handle.pool,
       enqueueFunctions: way === "one statement" ? createEnqueueFunctions(handle.db) : noFunctions,
     };
-  }, 180_000);
-  afterEach(async () => {
-    await boss.stop({ graceful: false, close: true, timeout: 1000 });
-    await handle.close();
   });
 
   const deliveries = async () =>

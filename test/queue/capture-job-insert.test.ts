@@ -1,24 +1,16 @@
 import { CompiledQuery } from "kysely";
 import type { Db, PgBoss } from "pg-boss";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { captureJobInsert } from "../../src/queue/capture-job-insert.ts";
-import { startQueue } from "../../src/queue/start-queue.ts";
-import { silentLogger } from "../helpers/silent-logger.ts";
-import { backends, createTestDatabase } from "../helpers/test-database.ts";
-
-const log = silentLogger();
+import { useQueueDatabase, type QueueDatabase } from "../helpers/queue-database.ts";
+import { backends } from "../helpers/test-database.ts";
 
 describe.each(backends)("captureJobInsert on %s", (backend) => {
-  let handle: Awaited<ReturnType<typeof createTestDatabase>>;
+  const database = useQueueDatabase(backend);
+  let handle: QueueDatabase["handle"];
   let boss: PgBoss;
-
-  beforeEach(async () => {
-    handle = await createTestDatabase(backend);
-    boss = await startQueue(handle, { log, schema: handle.queueSchema, retryDelaySeconds: 0 });
-  }, 180_000);
-  afterEach(async () => {
-    await boss.stop({ graceful: false, close: true, timeout: 1000 });
-    await handle.close();
+  beforeEach(() => {
+    ({ handle, boss } = database);
   });
 
   const run = async (text: string, payload: unknown) =>

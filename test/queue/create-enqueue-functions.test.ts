@@ -2,28 +2,20 @@ import { createHash, randomBytes } from "node:crypto";
 import { CompiledQuery, Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { PgBoss } from "pg-boss";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/open-database.ts";
 import type { DatabaseSchema } from "../../src/db/schema.ts";
 import { captureJobInsert } from "../../src/queue/capture-job-insert.ts";
 import { createEnqueueFunctions } from "../../src/queue/create-enqueue-functions.ts";
-import { startQueue } from "../../src/queue/start-queue.ts";
-import { silentLogger } from "../helpers/silent-logger.ts";
-import { backends, createTestDatabase } from "../helpers/test-database.ts";
-
-const log = silentLogger();
+import { useQueueDatabase, type QueueDatabase } from "../helpers/queue-database.ts";
+import { backends } from "../helpers/test-database.ts";
 
 describe.each(backends)("createEnqueueFunctions on %s", (backend) => {
-  let handle: Awaited<ReturnType<typeof createTestDatabase>>;
+  const database = useQueueDatabase(backend);
+  let handle: QueueDatabase["handle"];
   let boss: PgBoss;
-
-  beforeEach(async () => {
-    handle = await createTestDatabase(backend);
-    boss = await startQueue(handle, { log, schema: handle.queueSchema, retryDelaySeconds: 0 });
-  }, 180_000);
-  afterEach(async () => {
-    await boss.stop({ graceful: false, close: true, timeout: 1000 });
-    await handle.close();
+  beforeEach(() => {
+    ({ handle, boss } = database);
   });
 
   /** pg-boss's statement for inserting one review job, and its payload. */
